@@ -1,0 +1,2 @@
+//! cerca's engine: Italian full-text search on tantivy.
+pub mod analysis;

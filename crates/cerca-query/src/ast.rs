@@ -1,0 +1,158 @@
+//! The typed syntax tree a query parses into.
+//!
+//! Every node carries the [`Span`] of the query text it came from, so that
+//! errors found later (by the engine compiling the tree) can still point at
+//! the user's input. The tree knows nothing of any search engine: words are
+//! kept exactly as typed (unescaped), and analysis happens in the engine.
+
+use std::fmt;
+
+/// A byte range `start..end` in the query text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both `self` and `other`.
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A node of the tree: what it is and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// The constructs of the language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A single word, possibly a prefix (`bielorus*`) or fuzzy (`lukascenko~`) one.
+    Term(Term),
+    /// `"casa bianca"` or, with a slop, `"ministro difesa"~3`.
+    Phrase(Phrase),
+    /// Clauses written side by side (`a b c`): combined with the search's default
+    /// operator (AND unless the caller asks for OR).
+    Implicit(Vec<Node>),
+    /// `a AND b AND c`.
+    And(Vec<Node>),
+    /// `a OR b OR c`.
+    Or(Vec<Node>),
+    /// `NOT a` or `-a`: documents that do not match `a`.
+    Not(Box<Node>),
+    /// `+a`: `a` must match even when the default operator is OR.
+    Required(Box<Node>),
+    /// `title:…` or `body:…` restricting a word, phrase or group to one text field.
+    Field { field: TextField, inner: Box<Node> },
+    /// `path:cucina/*`: a path fragment, or a glob when it holds `*`, `?` or `[`.
+    Path(String),
+    /// `ext:md`: the file kind (extension, without the dot).
+    Ext(String),
+    /// `date:…` (the document's date) or `modified:…` (file modification time).
+    Date { field: DateField, range: DateRange },
+    /// `a^2`: multiply the score of `inner` by `factor`.
+    Boost { inner: Box<Node>, factor: f32 },
+}
+
+/// A single word as typed, with escapes removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub kind: TermKind,
+}
+
+/// How a word matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    /// Through the analyzer: stems, elision, accents.
+    Exact,
+    /// `word*`: every word form starting with `word`.
+    Prefix,
+    /// `word~` (distance `None`: chosen from the word's length) or `word~2`.
+    Fuzzy { distance: Option<u8> },
+}
+
+/// A quoted phrase; `slop` is the number of extra positions allowed (`~N`), 0 if none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub text: String,
+    pub slop: u32,
+}
+
+/// Text fields a word or phrase can be restricted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextField {
+    Title,
+    Body,
+}
+
+/// Date fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateField {
+    /// The document's own date (a `date` header, front matter, metadata).
+    Date,
+    /// The file's modification time.
+    Modified,
+}
+
+/// A calendar day, validated (`2025-02-30` cannot exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// A point in time a date bound refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePoint {
+    /// The start (00:00 UTC) of a calendar day.
+    Day(Day),
+    /// `7d`, `2w`, `3m`, `1y`, `12h`: that long before the moment the query runs.
+    Ago { amount: u32, unit: AgoUnit },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgoUnit {
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+/// A half-open range of time `[start, end)`; a missing bound is unbounded.
+///
+/// `date:2025-09` is `[2025-09-01, 2025-10-01)`; `date:<=2025-09-15` is
+/// `[.., 2025-09-16)`; `date:>2025-09-15` is `[2025-09-16, ..)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub start: Option<DatePoint>,
+    pub end: Option<DatePoint>,
+}
+
+impl fmt::Display for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TextField::Title => "title",
+            TextField::Body => "body",
+        })
+    }
+}
+
+impl fmt::Display for DateField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateField::Date => "date",
+            DateField::Modified => "modified",
+        })
+    }
+}
