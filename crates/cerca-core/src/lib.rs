@@ -1,2 +1,37 @@
 //! cerca's engine: Italian full-text search on tantivy.
+//!
+//! - [`analysis`]: Italian text analysis (tokenizer and filters).
+//! - [`read`]: files to text: walking folders, decoding, extracting per kind.
+//! - [`Index`]: create, open and write an index of [`Document`]s.
+//! - [`search`](Index::search): queries in cerca's language, ranked hits with snippets.
+//!
+//! ```
+//! use cerca_core::{Document, Index, SearchOptions};
+//!
+//! # fn main() -> cerca_core::Result<()> {
+//! let index = Index::create_in_ram()?;
+//! let mut writer = index.writer()?;
+//! writer.add(&Document::new("zapad.txt", "Zapad-2025", "Le esercitazioni militari Zapad-2025 in Bielorussia"))?;
+//! writer.commit()?;
+//! let results = index.search("esercitazione militare", &SearchOptions::default())?;
+//! assert_eq!(results.hits[0].title, "Zapad-2025");
+//! # Ok(()) }
+//! ```
+
 pub mod analysis;
+mod document;
+mod error;
+mod index;
+pub mod read;
+mod schema;
+mod search;
+mod sync;
+
+pub use document::{kind_of, Document};
+pub use error::{Error, Result};
+pub use index::{Index, IndexWriter, StoredFile, FORMAT_VERSION};
+pub use sync::{IndexState, NoProgress, SyncOptions, SyncProgress, SyncReport};
+pub use search::{Hit, Operator, SearchOptions, SearchResults, Snippet, SortOrder, SNIPPET_CHARS};
+
+/// The query language, re-exported for programs that parse queries themselves.
+pub use cerca_query as query;

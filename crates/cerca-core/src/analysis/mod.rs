@@ -19,6 +19,7 @@
 mod accent_apostrophe;
 mod accent_folding;
 mod elision;
+mod inflections;
 mod lower_caser;
 mod rewrite;
 mod stemmer;
@@ -28,6 +29,7 @@ mod tokenizer;
 pub use accent_apostrophe::AccentApostropheFilter;
 pub use accent_folding::{fold_accents, AccentFolding};
 pub use elision::ElisionFilter;
+pub use inflections::inflections;
 pub use lower_caser::LowerCaser;
 pub use rewrite::{RewritingStream, RewritingTokenizer, TokenRewrite};
 pub use stemmer::ItalianStemmer;
@@ -98,6 +100,8 @@ pub struct AnalyzedToken<'a> {
     pub term: &'a str,
     /// The folded word form (`esercitazioni`).
     pub word: &'a str,
+    /// The lower-case word before folding and stemming (`esercitazioni`, `città`).
+    pub lowercase: &'a str,
     /// Byte range of the word in the analyzed text (after any elision).
     pub offset_from: usize,
     pub offset_to: usize,
@@ -132,6 +136,7 @@ impl WordAnalyzer {
     pub fn analyze(&mut self, text: &str, mut each: impl FnMut(AnalyzedToken<'_>)) {
         let mut tokenizer = ItalianTokenizer;
         let mut stream = tokenizer.token_stream(text);
+        let mut lowercase = String::new();
         let mut unstemmed = Token::default();
         while stream.advance() {
             let token = stream.token_mut();
@@ -140,6 +145,7 @@ impl WordAnalyzer {
                 && ElisionFilter.rewrite(token)
                 && LowerCaser.rewrite(token)
                 && {
+                    lowercase.clone_from(&token.text);
                     unstemmed.clone_from(token);
                     AccentFolding.rewrite(&mut unstemmed)
                 }
@@ -151,11 +157,17 @@ impl WordAnalyzer {
             each(AnalyzedToken {
                 term: &token.text,
                 word: &unstemmed.text,
+                lowercase: &lowercase,
                 offset_from: token.offset_from,
                 offset_to: token.offset_to,
                 position: token.position,
             });
         }
+    }
+
+    /// The term of a lower-case word, as the stemmed fields index it.
+    pub fn term_of(&mut self, lowercase: &str) -> String {
+        fold_accents(&self.stemmer.stem(lowercase))
     }
 
     /// The terms of `text`, with their positions.

@@ -1,0 +1,210 @@
+//! Command-line arguments, documented like a man page.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Ranked, stemmed, Italian-aware full-text search.
+///
+/// cerca finds documents by meaning-bearing words, not bytes: `esercitazione`
+/// finds `esercitazioni`, `energia` finds `dell'energia`, `citta` finds
+/// `città`. Hits come ranked by relevance (BM25) with a snippet.
+#[derive(Debug, Parser)]
+#[command(name = "cerca", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Examples:\n  cerca search \"esercitazione militare\" seeds\n  cerca index ~/Documenti && cerca search 'title:bilancio date:2025'\n  cerca search --json -n 5 '\"casa bianca\"~2' ~/notizie")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add folders to the index and bring it up to date with the disk.
+    #[command(after_help = "Examples:\n  cerca index ~/Documenti ~/Note     add two folders and index them\n  cerca index                        re-sync every folder the index holds\n  cerca index --exclude 'build/**' .  skip a folder")]
+    Index(IndexArgs),
+    /// Search the index, or folders given on the command line.
+    #[command(after_help = SEARCH_HELP)]
+    Search(SearchArgs),
+    /// Show the index's folders, size and last sync.
+    Status(IndexLocation),
+    /// Remove a folder and its documents from the index.
+    Forget(ForgetArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output.
+    Man,
+}
+
+const SEARCH_HELP: &str = "\
+Query syntax (see the README for all of it):
+  esercitazione militare      every word (stems, elisions and accents folded)
+  energia OR gas              either; AND, OR, NOT in upper case; -word excludes
+  \"ministro della difesa\"~2   a phrase, with up to 2 extra words between
+  bielorus*   lukascenko~     a prefix; a misspelling within 1-2 edits
+  title:trump  path:cucina/*  ext:md  date:2025-09  modified:>7d  trump^2
+
+Examples:
+  cerca search \"esercitazione militare\" seeds
+  cerca search -l 'energia -nucleare' ~/notizie
+  cerca search --json --sort -date 'date:>=2025-01-01 bilancio'
+  cerca search --batch questions.txt --any -n 100
+
+Exit status: 0 if something matched, 1 if nothing did, 2 on an error.";
+
+/// Where the index lives.
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// The index directory [default: $CERCA_INDEX, else the user's data dir, e.g. ~/.local/share/cerca/index].
+    #[arg(long, value_name = "DIR", env = "CERCA_INDEX")]
+    pub index: Option<PathBuf>,
+}
+
+/// Which files to read.
+#[derive(Debug, Args, Clone)]
+pub struct WalkArgs {
+    /// Also read hidden files and folders (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Follow symbolic links, also out of the folder (loops are detected).
+    #[arg(long)]
+    pub follow: bool,
+    /// Only files matching this glob (relative to the folder; repeatable), e.g. '*.md'.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and folders matching this glob (repeatable), e.g. 'build/**'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Skip files larger than this many bytes (suffixes K, M, G allowed).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// If another cerca is writing to the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print the sync report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Folders (or files) to add and sync; none: re-sync every folder the index holds.
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The folder to remove, as it was given to `cerca index`.
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Best match first.
+    Score,
+    /// Oldest document date first.
+    Date,
+    /// Newest document date first.
+    #[value(name = "-date")]
+    NewestFirst,
+    /// By path.
+    Path,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The query (see QUERY SYNTAX below). Not given with --batch.
+    #[arg(required_unless_present = "batch", value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Search these folders or files instead of the index (a cached index of each is kept up to date).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Answer one query per line of FILE (`-` for standard input), as JSON Lines with a `query` field.
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub batch: Option<PathBuf>,
+    /// Show at most N hits.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Skip the first N hits.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Order of the hits.
+    #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
+    pub sort: Sort,
+    /// Words side by side match if any of them does (OR), ranked by relevance.
+    #[arg(long, conflicts_with = "all")]
+    pub any: bool,
+    /// Words side by side must all match (AND); the default.
+    #[arg(long)]
+    pub all: bool,
+    /// Print one JSON object per hit (JSON Lines) and nothing else on standard output.
+    #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
+    pub json: bool,
+    /// Print only the paths of matching documents, one per line.
+    #[arg(short = 'l', long, conflicts_with = "count")]
+    pub files_with_matches: bool,
+    /// Print only the number of matching documents.
+    #[arg(short = 'c', long)]
+    pub count: bool,
+    /// Print how the query was understood (its parsed tree) before searching.
+    #[arg(long)]
+    pub explain: bool,
+    /// When to color the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+/// `64M` → 67108864.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, multiplier) = match text.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&text[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&text[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&text[..i], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("`{text}` is not a size: write a number of bytes, optionally with K, M or G"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_suffixes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

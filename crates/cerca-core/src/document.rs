@@ -1,0 +1,56 @@
+//! A document: one file's text and facts, as the index stores them.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+/// A file to index.
+///
+/// The path is the document's identity: adding a document whose path is
+/// already indexed replaces the old one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The file's path, stored exactly (byte for byte).
+    pub path: PathBuf,
+    pub title: String,
+    pub body: String,
+    /// The document's own date (a `date` header, front matter, metadata).
+    pub date: Option<time::Date>,
+    /// The file's modification time.
+    pub modified: SystemTime,
+    /// The file's size in bytes.
+    pub size: u64,
+    /// A hash of the file's bytes, to tell a real change from a touch.
+    pub hash: u128,
+    /// The file kind: its lower-case extension, or `""`.
+    pub kind: String,
+}
+
+impl Document {
+    /// A document with the given path, title and body, and neutral file facts.
+    ///
+    /// ```
+    /// let doc = cerca_core::Document::new("notes/a.txt", "Titolo", "Testo della nota");
+    /// assert_eq!(doc.kind, "txt");
+    /// ```
+    pub fn new(path: impl Into<PathBuf>, title: impl Into<String>, body: impl Into<String>) -> Document {
+        let path = path.into();
+        let kind = kind_of(&path);
+        Document {
+            path,
+            title: title.into(),
+            body: body.into(),
+            date: None,
+            modified: SystemTime::UNIX_EPOCH,
+            size: 0,
+            hash: 0,
+            kind,
+        }
+    }
+}
+
+/// A path's kind: its extension in lower case, or `""` if it has none.
+pub fn kind_of(path: &std::path::Path) -> String {
+    path.extension()
+        .map(|ext| ext.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}

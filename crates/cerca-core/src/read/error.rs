@@ -1,0 +1,210 @@
+//! Typed errors and skip reasons of the reading layer.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Why an extractor could not get text out of bytes it was given.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExtractError {
+    /// The content is not valid for its format (e.g. a truncated archive).
+    #[error("malformed {format} content: {reason}")]
+    Malformed {
+        /// The format, e.g. `"pdf"`.
+        format: &'static str,
+        /// What is wrong, for a person.
+        reason: String,
+    },
+    /// The content is valid but cannot be read (e.g. an encrypted PDF).
+    #[error("unreadable {format} content: {reason}")]
+    Unreadable {
+        /// The format, e.g. `"pdf"`.
+        format: &'static str,
+        /// Why, for a person.
+        reason: String,
+    },
+    /// The extractor panicked (a bug in it or in a parser it uses); caught by
+    /// [`read_file`](super::read_file) so that one file cannot stop the indexing.
+    #[error("extractor panicked: {message}")]
+    Panicked {
+        /// The panic's message, if it had one.
+        message: String,
+    },
+    /// Any other failure of a third-party parser.
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+/// Why the walk passed over an entry without reading it (not an error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// No extractor handles this kind (the lower-case extension, `""` for none).
+    UnsupportedKind(String),
+    /// Bigger than the size limit.
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Excluded by the `exclude` globs, or not matched by the `include` globs
+    /// (a directory is reported once, and not entered).
+    Excluded,
+    /// A hidden file or directory (name starting with `.`), while `hidden` is off
+    /// (a directory is reported once, and not entered).
+    Hidden,
+    /// A symbolic link, while `follow_symlinks` is off.
+    Symlink,
+    /// Not a regular file nor a directory (FIFO, socket, device): never read.
+    NotRegularFile,
+    /// Binary content: only known once read, see [`ReadError::Binary`] and
+    /// [`ReadError::skip_reason`]; the walk itself never reports it.
+    Binary,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::UnsupportedKind(kind) if kind.is_empty() => {
+                f.write_str("unsupported kind (no extension)")
+            }
+            SkipReason::UnsupportedKind(kind) => write!(f, "unsupported kind .{kind}"),
+            SkipReason::TooLarge { size, limit } => {
+                write!(f, "too large ({size} bytes, limit {limit})")
+            }
+            SkipReason::Excluded => f.write_str("excluded"),
+            SkipReason::Hidden => f.write_str("hidden"),
+            SkipReason::Symlink => f.write_str("symbolic link not followed"),
+            SkipReason::NotRegularFile => f.write_str("not a regular file"),
+            SkipReason::Binary => f.write_str("binary content"),
+        }
+    }
+}
+
+/// Why a file (or a folder of the walk) could not be read.
+///
+/// Every variant names the path concerned (shown lossily when it is not UTF-8).
+/// [`ReadError::is_skip`] tells the benign "not for the index" cases (binary, too
+/// large, unsupported kind) from real failures.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// An I/O error: permission denied, deleted before or while reading, unreadable folder…
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: io::Error,
+    },
+    /// The file looks binary (a NUL byte in its first 8 KiB, outside UTF-16).
+    #[error("{}: binary content, not text", path.display())]
+    Binary {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is bigger than the size limit.
+    #[error("{}: too large ({size} bytes, limit {limit})", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// No extractor handles this file's kind.
+    #[error("{}: unsupported kind {kind:?}", path.display())]
+    UnsupportedKind {
+        /// The file.
+        path: PathBuf,
+        /// Its kind (lower-case extension, `""` for none).
+        kind: String,
+    },
+    /// The extractor failed on the file's content.
+    #[error("{}: cannot extract text: {source}", path.display())]
+    Extract {
+        /// The file.
+        path: PathBuf,
+        /// The extractor's error.
+        #[source]
+        source: ExtractError,
+    },
+    /// The file's size or modification time changed between the walk and the read:
+    /// it is being written; read it again later.
+    #[error("{}: changed while being read", path.display())]
+    ChangedWhileReading {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A symbolic link whose target does not exist.
+    #[error("{}: broken symbolic link (to {})", path.display(), target.display())]
+    BrokenSymlink {
+        /// The link.
+        path: PathBuf,
+        /// What it points to (empty if it could not be read).
+        target: PathBuf,
+    },
+    /// Following symbolic links led back into one of the link's own ancestors.
+    #[error("{}: symbolic link loop (back to {})", path.display(), ancestor.display())]
+    SymlinkLoop {
+        /// The link.
+        path: PathBuf,
+        /// The ancestor folder it points back to.
+        ancestor: PathBuf,
+    },
+    /// An `include`/`exclude` glob of the walk options is not valid.
+    #[error("invalid glob {pattern:?}: {source}")]
+    InvalidGlob {
+        /// The glob as given.
+        pattern: String,
+        /// What is wrong with it.
+        #[source]
+        source: globset::Error,
+    },
+}
+
+impl ReadError {
+    /// `true` for files that are simply not for the index (binary, too large,
+    /// unsupported kind): callers count them as skipped, not failed.
+    pub fn is_skip(&self) -> bool {
+        matches!(
+            self,
+            ReadError::Binary { .. }
+                | ReadError::TooLarge { .. }
+                | ReadError::UnsupportedKind { .. }
+        )
+    }
+
+    /// The path concerned (`None` only for [`ReadError::InvalidGlob`]).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            ReadError::Io { path, .. }
+            | ReadError::Binary { path }
+            | ReadError::TooLarge { path, .. }
+            | ReadError::UnsupportedKind { path, .. }
+            | ReadError::Extract { path, .. }
+            | ReadError::ChangedWhileReading { path }
+            | ReadError::BrokenSymlink { path, .. }
+            | ReadError::SymlinkLoop { path, .. } => Some(path),
+            ReadError::InvalidGlob { .. } => None,
+        }
+    }
+
+    /// The [`SkipReason`] matching a skip error, `None` for a real failure.
+    pub fn skip_reason(&self) -> Option<SkipReason> {
+        match self {
+            ReadError::TooLarge { size, limit, .. } => Some(SkipReason::TooLarge {
+                size: *size,
+                limit: *limit,
+            }),
+            ReadError::UnsupportedKind { kind, .. } => {
+                Some(SkipReason::UnsupportedKind(kind.clone()))
+            }
+            ReadError::Binary { .. } => Some(SkipReason::Binary),
+            _ => None,
+        }
+    }
+}

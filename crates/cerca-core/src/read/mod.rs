@@ -1,0 +1,240 @@
+//! Reading files from disk into text for the index.
+//!
+//! This module knows nothing of the index: it walks folders ([`walk`]), reads bytes
+//! ([`read_file`]), detects encodings ([`decode`]) and extracts title, body and date per
+//! file kind through the [`Extractor`] trait ([`TextExtractor`], [`MarkdownExtractor`],
+//! [`HtmlExtractor`], gathered in the [`Extractors`] registry).
+//!
+//! HTML goes through `html5ever`'s spec-compliant *tokenizer* only (no tree, no CSS
+//! selectors): it decodes every entity, handles raw-text elements (`script`, `style`…) like
+//! browsers do, and is the well-kept Servo parser, lighter than `scraper` and more complete
+//! than `tl` (which does not decode entities) or `lol_html` (a rewriter, raw text chunks).
+//!
+//! # Example
+//!
+//! ```
+//! use cerca_core::read::{read_file, walk, Extractors, ReadLimits, WalkEvent, WalkOptions};
+//!
+//! let dir = std::env::temp_dir().join(format!("cerca-read-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("nota.txt"), "date 2025-09-15 Il perché della città. Testo.").unwrap();
+//!
+//! let extractors = Extractors::default();
+//! for event in walk(&dir, &WalkOptions::default(), &extractors) {
+//!     if let WalkEvent::File(found) = event {
+//!         let read = read_file(&found, &extractors, &ReadLimits::default()).unwrap();
+//!         assert_eq!(read.extracted.title.as_deref(), Some("Il perché della città. Testo."));
+//!         assert_eq!(read.extracted.date.map(|d| d.to_string()).as_deref(), Some("2025-09-15"));
+//!     }
+//! }
+//! std::fs::remove_dir_all(&dir).unwrap();
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+pub mod decode;
+mod error;
+mod file;
+pub mod html;
+pub mod markdown;
+pub mod text;
+mod walk;
+
+pub use self::error::{ExtractError, ReadError, SkipReason};
+pub use self::file::{content_hash, read_file, ReadFile, ReadLimits, DEFAULT_MAX_FILE_SIZE};
+pub use self::html::HtmlExtractor;
+pub use self::markdown::MarkdownExtractor;
+pub use self::text::TextExtractor;
+pub use self::walk::{walk, FoundFile, Walk, WalkEvent, WalkOptions};
+
+/// What a file yields for the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// The document's title, if the format gives one or one could be derived from the text.
+    pub title: Option<String>,
+    /// The searchable text, lines separated by `\n` (never `\r\n`).
+    pub body: String,
+    /// The document's date (publication date for articles), if it declares one.
+    pub date: Option<time::Date>,
+}
+
+/// Per-kind text extraction; later formats (PDF, DOCX, ODT, EPUB, RTF, EML) plug in here.
+///
+/// ```
+/// use cerca_core::read::{ExtractError, Extracted, Extractor, Extractors};
+///
+/// struct Csv;
+/// impl Extractor for Csv {
+///     fn extensions(&self) -> &'static [&'static str] {
+///         &["csv"]
+///     }
+///     fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+///         let text = cerca_core::read::decode::decode(bytes);
+///         Ok(Extracted { title: None, body: text.replace(',', " "), date: None })
+///     }
+/// }
+///
+/// let mut extractors = Extractors::default();
+/// extractors.register(Box::new(Csv));
+/// assert!(extractors.for_path("dati.CSV".as_ref()).is_some());
+/// ```
+pub trait Extractor: Send + Sync {
+    /// Lower-case extensions this extractor handles (`""` = files without extension).
+    fn extensions(&self) -> &'static [&'static str];
+
+    /// Extract from raw bytes (decoding is the extractor's job, using the shared
+    /// helpers of [`decode`]). Must never panic, whatever the bytes.
+    fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError>;
+
+    /// Whether this kind is a binary format (PDF, DOCX…). When `false` (the default),
+    /// [`read_file`] refuses files that look binary (a NUL byte near the start) with
+    /// [`ReadError::Binary`] before calling [`Extractor::extract`].
+    fn accepts_binary(&self) -> bool {
+        false
+    }
+}
+
+/// The registry of extractors, by lower-case file extension.
+///
+/// [`Extractors::default()`] handles text (`txt` and no extension), markdown (`md`,
+/// `markdown`) and HTML (`html`, `htm`).
+///
+/// ```
+/// use cerca_core::read::Extractors;
+///
+/// let extractors = Extractors::default();
+/// assert_eq!(extractors.kind_of("Note/README".as_ref()), "");
+/// assert_eq!(extractors.kind_of("pagina.HTM".as_ref()), "htm");
+/// assert!(extractors.for_path("pagina.HTM".as_ref()).is_some());
+/// assert!(extractors.for_path("foto.jpg".as_ref()).is_none());
+/// ```
+pub struct Extractors {
+    extractors: Vec<Box<dyn Extractor>>,
+    by_kind: HashMap<String, usize>,
+}
+
+impl Extractors {
+    /// A registry with no extractor at all.
+    pub fn empty() -> Self {
+        Extractors {
+            extractors: Vec::new(),
+            by_kind: HashMap::new(),
+        }
+    }
+
+    /// Adds an extractor; for an extension already handled, the last registered wins.
+    pub fn register(&mut self, extractor: Box<dyn Extractor>) -> &mut Self {
+        let index = self.extractors.len();
+        for ext in extractor.extensions() {
+            self.by_kind.insert(ext.to_lowercase(), index);
+        }
+        self.extractors.push(extractor);
+        self
+    }
+
+    /// The extractor for this path's kind (see [`Extractors::kind_of`]), if any.
+    pub fn for_path(&self, path: &Path) -> Option<&dyn Extractor> {
+        self.for_kind(&self.kind_of(path))
+    }
+
+    /// The extractor for a kind (a lower-case extension, `""` for none), if any.
+    pub fn for_kind(&self, kind: &str) -> Option<&dyn Extractor> {
+        let index = *self.by_kind.get(kind)?;
+        self.extractors.get(index).map(|e| e.as_ref())
+    }
+
+    /// The kind of a path: its lower-case extension, or `""` when it has none
+    /// (`README`, `.bashrc`). A non-UTF-8 extension is rendered lossily.
+    pub fn kind_of(&self, path: &Path) -> String {
+        kind_of(path)
+    }
+
+    /// The kinds handled, sorted.
+    pub fn kinds(&self) -> Vec<&str> {
+        let mut kinds: Vec<&str> = self.by_kind.keys().map(String::as_str).collect();
+        kinds.sort_unstable();
+        kinds
+    }
+}
+
+/// The kind of a path: its lower-case extension, or `""` when it has none.
+pub(crate) fn kind_of(path: &Path) -> String {
+    path.extension()
+        .map(|ext| ext.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+impl Default for Extractors {
+    fn default() -> Self {
+        let mut extractors = Extractors::empty();
+        extractors
+            .register(Box::new(TextExtractor))
+            .register(Box::new(MarkdownExtractor))
+            .register(Box::new(HtmlExtractor));
+        extractors
+    }
+}
+
+impl fmt::Debug for Extractors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extractors")
+            .field("kinds", &self.kinds())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_of_default_registry() {
+        let extractors = Extractors::default();
+        assert_eq!(
+            extractors.kinds(),
+            vec!["", "htm", "html", "markdown", "md", "txt"]
+        );
+        assert_eq!(extractors.kind_of(Path::new("a/b.TXT")), "txt");
+        assert_eq!(extractors.kind_of(Path::new("a/.bashrc")), "");
+        assert_eq!(extractors.kind_of(Path::new("a/archivio.tar.gz")), "gz");
+        assert!(extractors.for_path(Path::new("x.pdf")).is_none());
+        assert!(extractors.for_path(Path::new("LEGGIMI")).is_some());
+    }
+
+    #[test]
+    fn thread_safety() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<Extractors>();
+        send_sync::<ReadError>();
+        send_sync::<WalkEvent>();
+        send::<Walk>();
+    }
+
+    #[test]
+    fn last_registered_wins() {
+        struct Upper;
+        impl Extractor for Upper {
+            fn extensions(&self) -> &'static [&'static str] {
+                &["TXT"]
+            }
+            fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+                Ok(Extracted {
+                    body: decode::decode(bytes).to_uppercase(),
+                    ..Extracted::default()
+                })
+            }
+        }
+        let mut extractors = Extractors::default();
+        extractors.register(Box::new(Upper));
+        let e = extractors
+            .for_path(Path::new("a.txt"))
+            .map(|e| e.extract(b"ciao"));
+        assert_eq!(
+            e.and_then(|r| r.ok()).map(|x| x.body).as_deref(),
+            Some("CIAO")
+        );
+    }
+}

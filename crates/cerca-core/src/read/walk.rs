@@ -1,0 +1,417 @@
+//! Walking a root folder: which files to read, which to skip and why.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use super::{kind_of, Extractors, ReadError, SkipReason, DEFAULT_MAX_FILE_SIZE};
+
+/// How to walk a root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Also walk hidden files and folders (name starting with `.`). Default: `false`.
+    pub hidden: bool,
+    /// Follow symbolic links (to files and folders, inside the root or not); loops are
+    /// reported as [`ReadError::SymlinkLoop`]. Default: `false`: links are reported as
+    /// [`SkipReason::Symlink`] (or [`ReadError::BrokenSymlink`]) and not followed.
+    pub follow_symlinks: bool,
+    /// If not empty, only files matching one of these globs are reported.
+    ///
+    /// Globs are matched against the path relative to the root, `/`-separated; `*`
+    /// does not cross `/`, `**` does; a glob without `/` matches at any depth
+    /// (`*.md` = `**/*.md`), as in `.gitignore`. Matching is case-sensitive.
+    pub include: Vec<String>,
+    /// Files and folders matching one of these globs (same rules as `include`) are
+    /// skipped ([`SkipReason::Excluded`]); a folder is not entered (`build/**`
+    /// also excludes the folder `build` itself).
+    pub exclude: Vec<String>,
+    /// Files bigger than this many bytes are skipped ([`SkipReason::TooLarge`]).
+    /// Default: [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: u64,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            hidden: false,
+            follow_symlinks: false,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// A file found by the walk, with its metadata (not read yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundFile {
+    /// Its path: the canonical root joined with the path relative to it (not UTF-8
+    /// necessarily: display it with `path.display()`).
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time.
+    pub modified: SystemTime,
+    /// Its kind: the lower-case extension, `""` for none.
+    pub kind: String,
+}
+
+/// What the walk reports, in file-name order within each folder.
+#[derive(Debug)]
+pub enum WalkEvent {
+    /// A file to read with [`read_file`](super::read_file).
+    File(FoundFile),
+    /// An entry passed over on purpose (not an error).
+    Skipped {
+        /// The entry.
+        path: PathBuf,
+        /// Why.
+        reason: SkipReason,
+    },
+    /// An entry that could not be examined; the walk goes on.
+    Failed {
+        /// The entry.
+        path: PathBuf,
+        /// What went wrong.
+        error: ReadError,
+    },
+}
+
+/// Walks `root` (see [`WalkOptions`]); an invalid root or glob is reported as a single
+/// [`WalkEvent::Failed`] (use [`Walk::new`] to get it as a `Result` instead).
+///
+/// The root is canonicalized once (a root given as a symbolic link is resolved); a root
+/// that is a file is walked as that one file.
+///
+/// ```
+/// use cerca_core::read::{walk, Extractors, WalkEvent, WalkOptions};
+///
+/// let dir = std::env::temp_dir().join(format!("cerca-read-doc-walk-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("sub")).unwrap();
+/// std::fs::write(dir.join("sub/a.md"), "# A").unwrap();
+/// std::fs::write(dir.join("b.jpg"), "").unwrap();
+/// let events: Vec<WalkEvent> = walk(&dir, &WalkOptions::default(), &Extractors::default()).collect();
+/// assert!(matches!(&events[0], WalkEvent::Skipped { .. })); // b.jpg: unsupported kind
+/// assert!(matches!(&events[1], WalkEvent::File(f) if f.path.ends_with("sub/a.md")));
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn walk(root: &Path, options: &WalkOptions, extractors: &Extractors) -> Walk {
+    Walk::new(root, options, extractors).unwrap_or_else(|error| Walk {
+        inner: None,
+        pending: Some(WalkEvent::Failed {
+            path: root.to_path_buf(),
+            error,
+        }),
+        root: root.to_path_buf(),
+        hidden: options.hidden,
+        max_file_size: options.max_file_size,
+        include: None,
+        exclude: None,
+        supported: HashSet::new(),
+    })
+}
+
+/// The iterator of [`walk`]: yields [`WalkEvent`]s; owns everything it needs.
+pub struct Walk {
+    inner: Option<walkdir::IntoIter>,
+    pending: Option<WalkEvent>,
+    root: PathBuf,
+    hidden: bool,
+    max_file_size: u64,
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    supported: HashSet<String>,
+}
+
+impl Walk {
+    /// Prepares a walk of `root`: fails with [`ReadError::Io`] if the root cannot be
+    /// canonicalized (missing, permission denied) or [`ReadError::InvalidGlob`].
+    pub fn new(
+        root: &Path,
+        options: &WalkOptions,
+        extractors: &Extractors,
+    ) -> Result<Walk, ReadError> {
+        let include = compile_globs(&options.include)?;
+        let exclude = compile_globs(&options.exclude)?;
+        let canonical = fs::canonicalize(root).map_err(|source| ReadError::Io {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let inner = walkdir::WalkDir::new(&canonical)
+            .follow_links(options.follow_symlinks)
+            .sort_by_file_name()
+            .into_iter();
+        Ok(Walk {
+            inner: Some(inner),
+            pending: None,
+            root: canonical,
+            hidden: options.hidden,
+            max_file_size: options.max_file_size,
+            include,
+            exclude,
+            supported: extractors.kinds().into_iter().map(str::to_string).collect(),
+        })
+    }
+
+    /// The canonical root being walked.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn skip_dir(&mut self) {
+        if let Some(inner) = self.inner.as_mut() {
+            inner.skip_current_dir();
+        }
+    }
+
+    /// Examines one entry: `None` for folders to enter silently.
+    fn event(&mut self, entry: walkdir::DirEntry) -> Option<WalkEvent> {
+        let path = entry.path();
+        let file_type = entry.file_type();
+        let skipped = |reason| {
+            Some(WalkEvent::Skipped {
+                path: path.to_path_buf(),
+                reason,
+            })
+        };
+        if entry.depth() > 0 && !self.hidden && is_hidden(entry.file_name()) {
+            if file_type.is_dir() {
+                self.skip_dir();
+            }
+            return skipped(SkipReason::Hidden);
+        }
+        let relative = match path.strip_prefix(&self.root) {
+            Ok(relative) if !relative.as_os_str().is_empty() => relative,
+            // The root itself (a file given as root): match its name.
+            _ => Path::new(entry.file_name()),
+        };
+        let excluded = self
+            .exclude
+            .as_ref()
+            .is_some_and(|set| set.is_match(relative));
+        if file_type.is_dir() {
+            if entry.depth() > 0 && excluded {
+                self.skip_dir();
+                return skipped(SkipReason::Excluded);
+            }
+            return None;
+        }
+        let included = self
+            .include
+            .as_ref()
+            .is_none_or(|set| set.is_match(relative));
+        if excluded || !included {
+            return skipped(SkipReason::Excluded);
+        }
+        if file_type.is_symlink() {
+            // Only seen when not following links.
+            return Some(match fs::metadata(path) {
+                Ok(_) => WalkEvent::Skipped {
+                    path: path.to_path_buf(),
+                    reason: SkipReason::Symlink,
+                },
+                Err(source) => WalkEvent::Failed {
+                    path: path.to_path_buf(),
+                    error: symlink_error(path, source),
+                },
+            });
+        }
+        if !file_type.is_file() {
+            return skipped(SkipReason::NotRegularFile);
+        }
+        let kind = kind_of(path);
+        if !self.supported.contains(&kind) {
+            return skipped(SkipReason::UnsupportedKind(kind));
+        }
+        let failed = |source| {
+            Some(WalkEvent::Failed {
+                path: path.to_path_buf(),
+                error: ReadError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                },
+            })
+        };
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                return failed(
+                    error
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("metadata unavailable")),
+                )
+            }
+        };
+        let size = metadata.len();
+        if size > self.max_file_size {
+            return skipped(SkipReason::TooLarge {
+                size,
+                limit: self.max_file_size,
+            });
+        }
+        let modified = match metadata.modified() {
+            Ok(modified) => modified,
+            Err(error) => return failed(error),
+        };
+        Some(WalkEvent::File(FoundFile {
+            path: path.to_path_buf(),
+            size,
+            modified,
+            kind,
+        }))
+    }
+}
+
+impl Iterator for Walk {
+    type Item = WalkEvent;
+
+    fn next(&mut self) -> Option<WalkEvent> {
+        if let Some(event) = self.pending.take() {
+            return Some(event);
+        }
+        loop {
+            let entry = match self.inner.as_mut()?.next()? {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let (path, error) = walkdir_error(error);
+                    return Some(WalkEvent::Failed { path, error });
+                }
+            };
+            if let Some(event) = self.event(entry) {
+                return Some(event);
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Walk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Walk")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hidden: the name starts with `.`.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// Compiles globs as documented on [`WalkOptions::include`]; `None` when there is none.
+fn compile_globs(patterns: &[String]) -> Result<Option<GlobSet>, ReadError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let invalid = |source| ReadError::InvalidGlob {
+            pattern: pattern.clone(),
+            source,
+        };
+        let trimmed = pattern.trim();
+        let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
+        let trimmed = trimmed.trim_start_matches('/').trim_end_matches('/');
+        let mut variants = vec![if trimmed.contains('/') {
+            trimmed.to_string()
+        } else {
+            format!("**/{trimmed}")
+        }];
+        // `dir/**` also matches `dir` itself, so that the folder is not entered.
+        if let Some(dir) = variants[0].strip_suffix("/**") {
+            if !dir.is_empty() && dir != "**" {
+                variants.push(dir.to_string());
+            }
+        }
+        for variant in variants {
+            let glob = GlobBuilder::new(&variant)
+                .literal_separator(true)
+                .build()
+                .map_err(invalid)?;
+            builder.add(glob);
+        }
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|source| ReadError::InvalidGlob {
+            pattern: patterns.join(", "),
+            source,
+        })
+}
+
+/// A walkdir error as a [`ReadError`], with the path concerned.
+fn walkdir_error(error: walkdir::Error) -> (PathBuf, ReadError) {
+    let path = error.path().map(Path::to_path_buf).unwrap_or_default();
+    if let Some(ancestor) = error.loop_ancestor() {
+        let ancestor = ancestor.to_path_buf();
+        return (path.clone(), ReadError::SymlinkLoop { path, ancestor });
+    }
+    let source = error
+        .into_io_error()
+        .unwrap_or_else(|| io::Error::other("walk error"));
+    let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    let error = if is_link {
+        symlink_error(&path, source)
+    } else {
+        ReadError::Io {
+            path: path.clone(),
+            source,
+        }
+    };
+    (path, error)
+}
+
+/// The error for a symbolic link whose target cannot be stat'ed.
+fn symlink_error(path: &Path, source: io::Error) -> ReadError {
+    match source.kind() {
+        io::ErrorKind::NotFound => ReadError::BrokenSymlink {
+            path: path.to_path_buf(),
+            target: fs::read_link(path).unwrap_or_default(),
+        },
+        _ => ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(patterns: &[&str]) -> GlobSet {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+        match compile_globs(&patterns) {
+            Ok(Some(set)) => set,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn glob_rules() {
+        let s = set(&["*.md"]);
+        assert!(s.is_match("a.md") && s.is_match("x/y/a.md") && !s.is_match("a.txt"));
+        let s = set(&["docs/*.txt"]);
+        assert!(
+            s.is_match("docs/a.txt") && !s.is_match("docs/x/a.txt") && !s.is_match("z/docs/a.txt")
+        );
+        let s = set(&["build/**", "node_modules/"]);
+        assert!(s.is_match("build") && s.is_match("build/x/y.txt"));
+        assert!(s.is_match("node_modules") && s.is_match("a/node_modules"));
+        assert!(matches!(
+            compile_globs(&["a[".to_string()]),
+            Err(ReadError::InvalidGlob { pattern, .. }) if pattern == "a["
+        ));
+        assert!(matches!(compile_globs(&[]), Ok(None)));
+    }
+
+    #[test]
+    fn hidden_names() {
+        assert!(is_hidden(".git".as_ref()));
+        assert!(!is_hidden("a.txt".as_ref()));
+    }
+}

@@ -1,0 +1,80 @@
+//! The fields of a cerca index.
+//!
+//! | field | holds | used for |
+//! |---|---|---|
+//! | `key` | the path's exact bytes | the unique key of a document |
+//! | `path` | the path as text (lossy where not UTF-8) | display, `path:` queries, sorting |
+//! | `title`, `body` | stemmed Italian terms, positions | words and phrases, BM25 |
+//! | `title_words`, `body_words` | folded word forms, no positions | prefix and fuzzy terms |
+//! | `date`, `modified` | day / instant | `date:` and `modified:` ranges, sorting |
+//! | `size`, `hash`, `kind` | file facts | change detection, `ext:` |
+
+use tantivy::schema::{
+    BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+
+use crate::analysis::{ITALIAN, ITALIAN_WORD_FORMS};
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub key: Field,
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    pub title_words: Field,
+    pub body_words: Field,
+    pub date: Field,
+    pub modified: Field,
+    pub size: Field,
+    pub hash: Field,
+    pub kind: Field,
+}
+
+fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record),
+    )
+}
+
+fn date() -> DateOptions {
+    DateOptions::default()
+        .set_indexed()
+        .set_stored()
+        .set_fast()
+        .set_precision(DateTimePrecision::Seconds)
+}
+
+impl Fields {
+    /// Builds the schema and returns it with its fields.
+    pub fn build() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let positions = IndexRecordOption::WithFreqsAndPositions;
+        let fields = Fields {
+            key: builder.add_bytes_field("key", BytesOptions::default().set_indexed().set_stored().set_fast()),
+            path: builder.add_text_field("path", STRING | STORED | FAST),
+            title: builder.add_text_field("title", text(ITALIAN, positions).set_stored()),
+            body: builder.add_text_field("body", text(ITALIAN, positions).set_stored()),
+            title_words: builder.add_text_field("title_words", text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic)),
+            body_words: builder.add_text_field("body_words", text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic)),
+            date: builder.add_date_field("date", date()),
+            modified: builder.add_date_field("modified", date()),
+            size: builder.add_u64_field("size", NumericOptions::default().set_stored().set_fast()),
+            hash: builder.add_bytes_field("hash", BytesOptions::default().set_stored()),
+            kind: builder.add_text_field("kind", STRING | STORED),
+        };
+        (builder.build(), fields)
+    }
+
+    /// Looks the fields up in an existing schema; `None` if one is missing or of another type.
+    pub fn find(schema: &Schema) -> Option<Fields> {
+        let (expected, fields) = Fields::build();
+        let same = expected
+            .fields()
+            .all(|(field, entry)| schema.get_field(entry.name()).ok() == Some(field) && schema.get_field_entry(field) == entry);
+        (same && schema.num_fields() == expected.num_fields()).then_some(fields)
+    }
+}

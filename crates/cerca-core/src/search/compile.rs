@@ -1,0 +1,444 @@
+//! Compiles a parsed query (cerca-query's tree) into a tantivy query.
+//!
+//! Every word goes through the Italian analyzer, so a query matches the
+//! index's terms: stems for words and phrases, folded word forms for prefix
+//! and fuzzy terms. Stopwords are dropped from the bag of words unless the
+//! query has nothing else; phrases keep them, since the index does.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::time::{Duration, SystemTime};
+
+use cerca_query::{AgoUnit, DateField, DatePoint, DateRange, Expr, Node, TermKind, TextField};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use crate::analysis::{inflections, StopWords, WordAnalyzer};
+use crate::index::{datetime, day_to_datetime};
+use crate::schema::Fields;
+
+use super::Operator;
+
+/// How much more a match in the title weighs than one in the body.
+pub(crate) const TITLE_BOOST: f32 = 1.5;
+/// Weight of a word's other genders and numbers against the word as typed.
+const INFLECTION_WEIGHT: f32 = 0.9;
+/// Score added per matched clause when ranking by how many words match.
+const COORDINATION_SCORE: f32 = 1000.0;
+
+/// What a query asks to highlight in snippets.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Highlight {
+    pub stems: HashSet<String>,
+    pub prefixes: Vec<String>,
+    pub fuzzy: Vec<(String, u8)>,
+}
+
+/// Which text fields a word is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    TitleAndBody,
+    Only(TextField),
+}
+
+/// The tantivy query for a tree, and what to highlight.
+pub(crate) struct Compiled {
+    pub query: Box<dyn Query>,
+    pub highlight: Highlight,
+}
+
+pub(crate) struct Compiler<'a> {
+    fields: Fields,
+    stopwords: &'a StopWords,
+    analyzer: WordAnalyzer,
+    operator: Operator,
+    /// Rank documents by how many of the top-level clauses they match.
+    coordinate: bool,
+    keep_stopwords: bool,
+    now: SystemTime,
+    highlight: Highlight,
+}
+
+impl<'a> Compiler<'a> {
+    pub fn new(fields: Fields, stopwords: &'a StopWords, operator: Operator, coordinate: bool) -> Self {
+        Compiler {
+            fields,
+            stopwords,
+            analyzer: WordAnalyzer::new(),
+            operator,
+            coordinate,
+            keep_stopwords: false,
+            now: SystemTime::now(),
+            highlight: Highlight::default(),
+        }
+    }
+
+    pub fn compile(mut self, root: &Node) -> Compiled {
+        self.keep_stopwords = self.only_stopwords(root);
+        let query = self.node(root, Scope::TitleAndBody, false);
+        Compiled {
+            query: query.unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
+            highlight: self.highlight,
+        }
+    }
+
+    /// Whether every bag-of-words term of the query is a stopword (`della`).
+    fn only_stopwords(&mut self, root: &Node) -> bool {
+        let mut words = Vec::new();
+        collect_exact_words(root, &mut words);
+        let mut any = false;
+        let mut all_stop = true;
+        for word in words {
+            self.analyzer.analyze(word, |t| {
+                any = true;
+                all_stop &= self.stopwords.contains_term(t.term);
+            });
+        }
+        any && all_stop
+    }
+
+    fn node(&mut self, node: &Node, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+        match &node.expr {
+            Expr::Term(term) => match term.kind {
+                TermKind::Exact => self.word(&term.text, scope, negated),
+                TermKind::Prefix => self.word_form(&term.text, scope, negated, None),
+                TermKind::Fuzzy { distance } => self.word_form(&term.text, scope, negated, Some(distance)),
+            },
+            Expr::Phrase(phrase) => self.phrase(&phrase.text, phrase.slop, scope, negated),
+            Expr::Implicit(items) => self.clauses(items, self.operator == Operator::All, scope, negated),
+            Expr::And(items) => self.clauses(items, true, scope, negated),
+            Expr::Or(items) => self.clauses(items, false, scope, negated),
+            Expr::Not(_) => self.clauses(std::slice::from_ref(node), true, scope, negated),
+            Expr::Required(inner) => self.node(inner, scope, negated),
+            Expr::Field { field, inner } => self.node(inner, Scope::Only(*field), negated),
+            Expr::Path(pattern) => self.path(pattern),
+            Expr::Ext(ext) => Some(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.kind, &ext.trim_start_matches('.').to_lowercase()),
+                IndexRecordOption::Basic,
+            ))),
+            Expr::Date { field, range } => Some(self.date(*field, range)),
+            Expr::Boost { inner, factor } => {
+                let inner = self.node(inner, scope, negated)?;
+                Some(Box::new(BoostQuery::new(inner, *factor)))
+            }
+        }
+    }
+
+    /// A list of clauses: all required (AND) or any (OR); `NOT`/`-` clauses
+    /// exclude, `+` clauses are required either way.
+    fn clauses(&mut self, items: &[Node], all_required: bool, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+        let top_level = std::mem::replace(&mut self.coordinate, false);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for item in items {
+            let (occur, query) = match &item.expr {
+                Expr::Not(inner) => match self.node(inner, scope, !negated) {
+                    Some(query) if all_required => (Occur::MustNot, query),
+                    Some(query) => (Occur::Should, everything_but(query)),
+                    None => continue,
+                },
+                Expr::Required(inner) => match self.node(inner, scope, negated) {
+                    Some(query) => (Occur::Must, query),
+                    None => continue,
+                },
+                _ => match self.node(item, scope, negated) {
+                    Some(query) if top_level => (Occur::Should, coordinated(query)),
+                    Some(query) if all_required => (Occur::Must, query),
+                    Some(query) => (Occur::Should, query),
+                    None => continue,
+                },
+            };
+            clauses.push((occur, query));
+        }
+        self.coordinate = top_level;
+        if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+            if clauses.is_empty() {
+                return None;
+            }
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// A word through the analyzer: its stem and those of its other inflections.
+    fn word(&mut self, text: &str, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+        let mut tokens = Vec::new();
+        self.analyzer.analyze(text, |t| tokens.push((t.position, t.term.to_owned(), t.lowercase.to_owned())));
+        if tokens.len() != 1 {
+            // `Zapad-2025`, `dell'anno-luce`: several words make a phrase.
+            return self.phrase(text, 0, scope, negated);
+        }
+        let (_, term, lowercase) = tokens.remove(0);
+        if !self.keep_stopwords && self.stopwords.contains_term(&term) {
+            return None;
+        }
+        let mut variants = vec![term];
+        for variant in inflections(&lowercase).iter().skip(1) {
+            let stem = self.analyzer.term_of(variant);
+            if !variants.contains(&stem) {
+                variants.push(stem);
+            }
+        }
+        if !negated {
+            self.highlight.stems.extend(variants.iter().cloned());
+        }
+        Some(self.per_field(scope, |fields, field| {
+            let (stemmed, _) = fields.text_fields(field);
+            let alternatives: Vec<Box<dyn Query>> = variants
+                .iter()
+                .enumerate()
+                .map(|(i, stem)| {
+                    let query: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(stemmed, stem),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    if i == 0 {
+                        query
+                    } else {
+                        Box::new(BoostQuery::new(query, INFLECTION_WEIGHT))
+                    }
+                })
+                .collect();
+            match <[Box<dyn Query>; 1]>::try_from(alternatives) {
+                Ok([single]) => single,
+                Err(alternatives) => Box::new(DisjunctionMaxQuery::new(alternatives)),
+            }
+        }))
+    }
+
+    /// Words in order, `slop` extra positions allowed; stopwords included.
+    fn phrase(&mut self, text: &str, slop: u32, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+        let mut terms: Vec<(usize, String)> = self.analyzer.terms(text);
+        let first = terms.first()?.0;
+        for (position, term) in &mut terms {
+            *position -= first;
+            if !negated && !self.stopwords.contains_term(term) {
+                self.highlight.stems.insert(term.clone());
+            }
+        }
+        Some(self.per_field(scope, |fields, field| -> Box<dyn Query> {
+            let (stemmed, _) = fields.text_fields(field);
+            if let [(_, term)] = terms.as_slice() {
+                return Box::new(TermQuery::new(Term::from_field_text(stemmed, term), IndexRecordOption::WithFreqs));
+            }
+            let offsets = terms.iter().map(|(position, term)| (*position, Term::from_field_text(stemmed, term))).collect();
+            Box::new(PhraseQuery::new_with_offset_and_slop(offsets, slop))
+        }))
+    }
+
+    /// A prefix (`distance` = `None`) or fuzzy term on the folded word forms.
+    fn word_form(
+        &mut self,
+        text: &str,
+        scope: Scope,
+        negated: bool,
+        fuzzy: Option<Option<u8>>,
+    ) -> Option<Box<dyn Query>> {
+        let mut words = Vec::new();
+        self.analyzer.analyze(text, |t| words.push(t.word.to_owned()));
+        let word = words.pop()?;
+        let distance = fuzzy.map(|distance| distance.unwrap_or_else(|| automatic_distance(&word)));
+        if !negated {
+            match distance {
+                None => self.highlight.prefixes.push(word.clone()),
+                Some(distance) => self.highlight.fuzzy.push((word.clone(), distance)),
+            }
+        }
+        let query = self.per_field(scope, |fields, field| -> Box<dyn Query> {
+            let (_, forms) = fields.text_fields(field);
+            let term = Term::from_field_text(forms, &word);
+            match distance {
+                None => Box::new(FuzzyTermQuery::new_prefix(term, 0, false)),
+                Some(distance) => Box::new(FuzzyTermQuery::new(term, distance, true)),
+            }
+        });
+        if words.is_empty() {
+            return Some(query);
+        }
+        // `dell'ener*` is one word; `zapad-20*` is `zapad` followed by a prefix.
+        let leading = self.phrase(&words.join(" "), 0, scope, negated)?;
+        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, leading), (Occur::Must, query)])))
+    }
+
+    fn per_field(
+        &self,
+        scope: Scope,
+        make: impl Fn(&Fields, TextField) -> Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        match scope {
+            Scope::Only(field) => make(&self.fields, field),
+            Scope::TitleAndBody => Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(make(&self.fields, TextField::Title), TITLE_BOOST)),
+                ),
+                (Occur::Should, make(&self.fields, TextField::Body)),
+            ])),
+        }
+    }
+
+    /// `path:` with a fragment (`cucina`) or a glob (`cucina/*.md`).
+    fn path(&self, pattern: &str) -> Option<Box<dyn Query>> {
+        let regex = path_regex(pattern);
+        RegexQuery::from_pattern(&regex, self.fields.path).ok().map(|q| Box::new(q) as Box<dyn Query>)
+    }
+
+    fn date(&self, field: DateField, range: &DateRange) -> Box<dyn Query> {
+        let field = match field {
+            DateField::Date => self.fields.date,
+            DateField::Modified => self.fields.modified,
+        };
+        let bound = |point: Option<DatePoint>, make: fn(Term) -> Bound<Term>| match point {
+            Some(point) => make(Term::from_field_date_for_search(field, self.instant(point))),
+            None => Bound::Unbounded,
+        };
+        Box::new(RangeQuery::new(bound(range.start, Bound::Included), bound(range.end, Bound::Excluded)))
+    }
+
+    fn instant(&self, point: DatePoint) -> tantivy::DateTime {
+        match point {
+            DatePoint::Day(day) => {
+                let date = time::Month::try_from(day.month)
+                    .ok()
+                    .and_then(|month| time::Date::from_calendar_date(day.year, month, day.day).ok());
+                // The parser validates days; an invalid one can only be out of time's range.
+                date.map_or_else(|| tantivy::DateTime::from_timestamp_secs(if day.year < 0 { i64::MIN / 2 } else { i64::MAX / 2 }), day_to_datetime)
+            }
+            DatePoint::Ago { amount, unit } => {
+                let hours = u64::from(amount)
+                    * match unit {
+                        AgoUnit::Hours => 1,
+                        AgoUnit::Days => 24,
+                        AgoUnit::Weeks => 24 * 7,
+                        AgoUnit::Months => 24 * 30,
+                        AgoUnit::Years => 24 * 365,
+                    };
+                let ago = Duration::from_secs(hours.saturating_mul(3600));
+                datetime(self.now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH))
+            }
+        }
+    }
+}
+
+impl Fields {
+    /// The stemmed field and the word-form field of a text field.
+    fn text_fields(&self, field: TextField) -> (Field, Field) {
+        match field {
+            TextField::Title => (self.title, self.title_words),
+            TextField::Body => (self.body, self.body_words),
+        }
+    }
+}
+
+/// Bag-of-words terms outside phrases, negations excluded.
+fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
+    match &node.expr {
+        Expr::Term(term) if term.kind == TermKind::Exact => words.push(&term.text),
+        Expr::Implicit(items) | Expr::And(items) | Expr::Or(items) => {
+            items.iter().for_each(|item| collect_exact_words(item, words))
+        }
+        Expr::Required(inner) | Expr::Field { inner, .. } | Expr::Boost { inner, .. } => collect_exact_words(inner, words),
+        _ => {}
+    }
+}
+
+/// Matches everything `query` does not (a lone negative in an OR).
+fn everything_but(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, query)]))
+}
+
+/// Scores `query` as usual plus a large constant when it matches, so that
+/// documents matching more clauses rank first.
+fn coordinated(query: Box<dyn Query>) -> Box<dyn Query> {
+    let flat = Box::new(ConstScoreQuery::new(query.box_clone(), COORDINATION_SCORE));
+    Box::new(BooleanQuery::new(vec![(Occur::Should, query), (Occur::Should, flat)]))
+}
+
+/// Lucene's automatic fuzziness: 0 edits up to 2 chars, 1 up to 5, then 2.
+fn automatic_distance(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// The regex matching stored paths for a `path:` value.
+///
+/// A glob (`*`, `?`, `[…]`) must match whole path components, starting at any
+/// component: `cucina/*` matches `/home/me/ricette/cucina/pasta.md`. A plain
+/// fragment matches anywhere. A pattern that names a directory also matches
+/// the files under it. Case is ignored.
+pub(crate) fn path_regex(pattern: &str) -> String {
+    let is_glob = pattern.contains(['*', '?', '[']);
+    let mut regex = String::from("(?i)");
+    if !is_glob {
+        regex.push_str(".*");
+        push_escaped(&mut regex, pattern);
+        regex.push_str(".*");
+        return regex;
+    }
+    let pattern = pattern.trim_start_matches("./");
+    if !pattern.starts_with('/') {
+        regex.push_str("(.*/)?");
+    }
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                regex.push_str(".*");
+            }
+            '*' => regex.push_str("[^/]*"),
+            '?' => regex.push_str("[^/]"),
+            '[' => {
+                let class: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                regex.push('[');
+                let class = class.strip_prefix('!').map(|rest| format!("^{rest}")).unwrap_or(class);
+                for c in class.chars() {
+                    if matches!(c, '[' | ']' | '\\' | '&' | '~') {
+                        regex.push('\\');
+                    }
+                    regex.push(c);
+                }
+                regex.push(']');
+            }
+            c => push_escaped(&mut regex, &c.to_string()),
+        }
+    }
+    regex.push_str("(/.*)?");
+    regex
+}
+
+fn push_escaped(regex: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            regex.push('\\');
+        }
+        regex.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_distance_follows_word_length() {
+        assert_eq!(automatic_distance("re"), 0);
+        assert_eq!(automatic_distance("casa"), 1);
+        assert_eq!(automatic_distance("lukascenko"), 2);
+    }
+
+    #[test]
+    fn path_patterns_become_anchored_regexes() {
+        assert_eq!(path_regex("cucina"), "(?i).*cucina.*");
+        assert_eq!(path_regex("cucina/*"), "(?i)(.*/)?cucina/[^/]*(/.*)?");
+        assert_eq!(path_regex("*.md"), "(?i)(.*/)?[^/]*\\.md(/.*)?");
+        assert_eq!(path_regex("docs/**"), "(?i)(.*/)?docs/.*(/.*)?");
+        assert_eq!(path_regex("a?[!x].txt"), "(?i)(.*/)?a[^/][^x]\\.txt(/.*)?");
+    }
+}

@@ -1,0 +1,250 @@
+//! Searching an index: options, results, and the search itself.
+
+mod compile;
+mod snippet;
+
+pub use snippet::{Snippet, SNIPPET_CHARS};
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use cerca_query::{Expr, Node};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+
+use crate::error::Result;
+use crate::index::{datetime_to_day, path_bytes, path_from_bytes, system_time};
+use crate::Index;
+
+use compile::Compiler;
+use snippet::Highlighter;
+
+/// How words written side by side combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Operator {
+    /// Every word must match (`esercitazione militare` = both). When no
+    /// document has them all, the search falls back to [`Operator::Any`],
+    /// ranking documents with more of the words first, and says so in
+    /// [`SearchResults::relaxed`].
+    #[default]
+    All,
+    /// Any word may match; BM25 ranks.
+    Any,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Best match first.
+    #[default]
+    Score,
+    /// Oldest document date first; documents without a date last.
+    DateAscending,
+    /// Newest document date first.
+    DateDescending,
+    /// By path, in byte order.
+    Path,
+}
+
+/// What to search and how to return it.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// How many hits to return.
+    pub limit: usize,
+    /// How many hits to skip first (for paging).
+    pub offset: usize,
+    pub operator: Operator,
+    pub sort: SortOrder,
+    /// Make a [`Snippet`] for each hit.
+    pub snippets: bool,
+    /// Only documents at or under these paths (files or folders); all if empty.
+    pub within: Vec<PathBuf>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            offset: 0,
+            operator: Operator::All,
+            sort: SortOrder::Score,
+            snippets: true,
+            within: Vec::new(),
+        }
+    }
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+    /// How many documents matched in all.
+    pub total: usize,
+    /// No document matched every word, so these match only some of them.
+    pub relaxed: bool,
+}
+
+/// One matching document.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based rank in the whole result list (offset included).
+    pub rank: usize,
+    /// The BM25 score, when hits are ranked by score.
+    pub score: Option<f32>,
+    pub path: PathBuf,
+    pub title: String,
+    pub date: Option<time::Date>,
+    pub modified: SystemTime,
+    pub size: u64,
+    pub kind: String,
+    pub snippet: Option<Snippet>,
+}
+
+impl Index {
+    /// Searches with a query in cerca's language (see the cerca-query crate).
+    ///
+    /// ```
+    /// use cerca_core::{Document, Index, SearchOptions};
+    ///
+    /// # fn main() -> cerca_core::Result<()> {
+    /// let index = Index::create_in_ram()?;
+    /// let mut writer = index.writer()?;
+    /// writer.add(&Document::new("a.txt", "Energia", "Il prezzo dell'energia sale"))?;
+    /// writer.add(&Document::new("b.txt", "Gas", "Il gas costa"))?;
+    /// writer.commit()?;
+    /// let results = index.search("energia OR gas -costa", &SearchOptions::default())?;
+    /// assert_eq!(results.total, 1);
+    /// let snippet = results.hits[0].snippet.as_ref().unwrap();
+    /// assert_eq!(&snippet.text[snippet.highlights[0].clone()], "energia");
+    /// # Ok(()) }
+    /// ```
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        let node = cerca_query::parse(query)?;
+        self.search_parsed(&node, options)
+    }
+
+    /// Searches with an already parsed query.
+    pub fn search_parsed(&self, node: &Node, options: &SearchOptions) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let mut compiled = Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node);
+        let mut relaxed = false;
+        let (mut found, mut total) = self.collect(&searcher, self.restrict(compiled.query.box_clone(), options), options)?;
+        if total == 0 && options.operator == Operator::All && has_several_clauses(node) {
+            compiled = Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node);
+            (found, total) = self.collect(&searcher, self.restrict(compiled.query.box_clone(), options), options)?;
+            relaxed = total > 0;
+        }
+        let mut highlighter = options.snippets.then(|| Highlighter::new(compiled.highlight));
+        let mut hits = Vec::with_capacity(found.len());
+        for (i, (score, address)) in found.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, options.offset + i + 1, score, highlighter.as_mut()));
+        }
+        Ok(SearchResults { hits, total, relaxed })
+    }
+
+    /// How a parsed query is understood: its tree, then the index terms it looks up.
+    pub fn explain(&self, node: &Node) -> String {
+        let compiled = Compiler::new(self.fields, &self.stopwords, Operator::All, false).compile(node);
+        format!("{}\nsearches: {:?}", cerca_query::explain(node).trim_end(), compiled.query)
+    }
+
+    /// The number of documents matching `query`.
+    pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
+        let options = SearchOptions { limit: 0, snippets: false, ..options.clone() };
+        Ok(self.search(query, &options)?.total)
+    }
+
+    fn restrict(&self, query: Box<dyn Query>, options: &SearchOptions) -> Box<dyn Query> {
+        if options.within.is_empty() {
+            return query;
+        }
+        let places: Vec<(Occur, Box<dyn Query>)> = options
+            .within
+            .iter()
+            .filter_map(|place| RegexQuery::from_pattern(&under_regex(place), self.fields.path).ok())
+            .map(|q| (Occur::Should, Box::new(q) as Box<dyn Query>))
+            .collect();
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, Box::new(BooleanQuery::new(places))),
+        ]))
+    }
+
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: Box<dyn Query>,
+        options: &SearchOptions,
+    ) -> Result<(Vec<(Option<f32>, DocAddress)>, usize)> {
+        if options.limit == 0 {
+            return Ok((Vec::new(), searcher.search(&*query, &Count)?));
+        }
+        let top = TopDocs::with_limit(options.limit).and_offset(options.offset);
+        Ok(match options.sort {
+            SortOrder::Score => {
+                let (found, total) = searcher.search(&*query, &(top.order_by_score(), Count))?;
+                (found.into_iter().map(|(score, a)| (Some(score), a)).collect(), total)
+            }
+            SortOrder::DateAscending | SortOrder::DateDescending => {
+                let order = if options.sort == SortOrder::DateAscending { Order::Asc } else { Order::Desc };
+                let by_date = top.order_by_fast_field::<tantivy::DateTime>("date", order);
+                let (found, total) = searcher.search(&*query, &(by_date, Count))?;
+                (without_scores(found), total)
+            }
+            SortOrder::Path => {
+                let by_path = top.order_by_string_fast_field("path", Order::Asc);
+                let (found, total) = searcher.search(&*query, &(by_path, Count))?;
+                (without_scores(found), total)
+            }
+        })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, rank: usize, score: Option<f32>, highlighter: Option<&mut Highlighter>) -> Hit {
+        let f = self.fields;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let body = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or_default();
+        Hit {
+            rank,
+            score,
+            path: doc.get_first(f.key).and_then(|v| v.as_bytes()).map(path_from_bytes).unwrap_or_default(),
+            title: text(f.title),
+            date: doc.get_first(f.date).and_then(|v| v.as_datetime()).map(datetime_to_day),
+            modified: doc.get_first(f.modified).and_then(|v| v.as_datetime()).map_or(SystemTime::UNIX_EPOCH, system_time),
+            size: doc.get_first(f.size).and_then(|v| v.as_u64()).unwrap_or(0),
+            kind: text(f.kind),
+            snippet: highlighter.map(|h| h.snippet(body)),
+        }
+    }
+}
+
+/// Hits ordered by something else than score carry no score.
+fn without_scores<K>(found: Vec<(K, DocAddress)>) -> Vec<(Option<f32>, DocAddress)> {
+    found.into_iter().map(|(_, address)| (None, address)).collect()
+}
+
+/// Whether the query is several clauses side by side (what AND-to-OR fallback relaxes).
+fn has_several_clauses(node: &Node) -> bool {
+    match &node.expr {
+        Expr::Implicit(items) => items.iter().filter(|item| !matches!(item.expr, Expr::Not(_))).count() > 1,
+        _ => false,
+    }
+}
+
+/// The regex of paths at or under `place`.
+fn under_regex(place: &Path) -> String {
+    let text = String::from_utf8_lossy(&path_bytes(place)).into_owned();
+    let text = text.trim_end_matches('/');
+    let mut regex = String::new();
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            regex.push('\\');
+        }
+        regex.push(c);
+    }
+    regex.push_str("(/.*)?");
+    regex
+}
