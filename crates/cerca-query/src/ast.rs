@@ -156,3 +156,128 @@ impl fmt::Display for DateField {
         })
     }
 }
+
+impl Node {
+    /// A node for `expr` written at `span`.
+    pub fn new(expr: Expr, span: Span) -> Node {
+        Node { expr, span }
+    }
+
+    /// A copy of the tree with every span set to `0..0`, so that trees parsed
+    /// from differently written queries can be compared by shape.
+    ///
+    /// ```
+    /// use cerca_query::parse;
+    /// let a = parse("a   OR b").unwrap();
+    /// let b = parse("(a OR b)").unwrap();
+    /// assert_ne!(a, b);
+    /// assert_eq!(a.strip_spans(), b.strip_spans());
+    /// ```
+    pub fn strip_spans(&self) -> Node {
+        let strip = |node: &Node| Box::new(node.strip_spans());
+        let list = |nodes: &[Node]| nodes.iter().map(Node::strip_spans).collect();
+        let expr = match &self.expr {
+            Expr::Implicit(nodes) => Expr::Implicit(list(nodes)),
+            Expr::And(nodes) => Expr::And(list(nodes)),
+            Expr::Or(nodes) => Expr::Or(list(nodes)),
+            Expr::Not(inner) => Expr::Not(strip(inner)),
+            Expr::Required(inner) => Expr::Required(strip(inner)),
+            Expr::Field { field, inner } => Expr::Field {
+                field: *field,
+                inner: strip(inner),
+            },
+            Expr::Boost { inner, factor } => Expr::Boost {
+                inner: strip(inner),
+                factor: *factor,
+            },
+            leaf => leaf.clone(),
+        };
+        Node::new(expr, Span::default())
+    }
+
+    /// Whether both trees are equal once spans are ignored.
+    pub fn same_shape(&self, other: &Node) -> bool {
+        self.strip_spans() == other.strip_spans()
+    }
+
+    // Builders with empty spans, for constructing trees in code and tests.
+
+    /// An exact word.
+    pub fn term(text: impl Into<String>) -> Node {
+        Node::unspanned(Expr::Term(Term {
+            text: text.into(),
+            kind: TermKind::Exact,
+        }))
+    }
+
+    /// A prefix word (`text*`).
+    pub fn prefix(text: impl Into<String>) -> Node {
+        Node::unspanned(Expr::Term(Term {
+            text: text.into(),
+            kind: TermKind::Prefix,
+        }))
+    }
+
+    /// A fuzzy word (`text~` or `text~N`).
+    pub fn fuzzy(text: impl Into<String>, distance: Option<u8>) -> Node {
+        Node::unspanned(Expr::Term(Term {
+            text: text.into(),
+            kind: TermKind::Fuzzy { distance },
+        }))
+    }
+
+    /// A phrase with a slop.
+    pub fn phrase(text: impl Into<String>, slop: u32) -> Node {
+        Node::unspanned(Expr::Phrase(Phrase {
+            text: text.into(),
+            slop,
+        }))
+    }
+
+    /// Clauses side by side.
+    pub fn implicit(nodes: Vec<Node>) -> Node {
+        Node::unspanned(Expr::Implicit(nodes))
+    }
+
+    /// Clauses joined by `AND`.
+    pub fn and(nodes: Vec<Node>) -> Node {
+        Node::unspanned(Expr::And(nodes))
+    }
+
+    /// Clauses joined by `OR`.
+    pub fn or(nodes: Vec<Node>) -> Node {
+        Node::unspanned(Expr::Or(nodes))
+    }
+
+    /// `NOT node`.
+    // A constructor taking the operand, not an operator on `self`: `std::ops::Not` does not fit.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(node: Node) -> Node {
+        Node::unspanned(Expr::Not(Box::new(node)))
+    }
+
+    /// `+node`.
+    pub fn required(node: Node) -> Node {
+        Node::unspanned(Expr::Required(Box::new(node)))
+    }
+
+    /// `field:node`.
+    pub fn field(field: TextField, node: Node) -> Node {
+        Node::unspanned(Expr::Field {
+            field,
+            inner: Box::new(node),
+        })
+    }
+
+    /// `node^factor`.
+    pub fn boost(node: Node, factor: f32) -> Node {
+        Node::unspanned(Expr::Boost {
+            inner: Box::new(node),
+            factor,
+        })
+    }
+
+    fn unspanned(expr: Expr) -> Node {
+        Node::new(expr, Span::default())
+    }
+}

@@ -1,0 +1,340 @@
+//! Parse errors: what went wrong, where, and how to show it to a person.
+//!
+//! Every error carries a [`Span`] into the query text so the command line can
+//! underline the culprit (see [`ParseError::render`]). Messages always say what
+//! was expected, because the reader of an error is someone fixing a query.
+
+use crate::ast::Span;
+use thiserror::Error;
+
+/// The fields a `name:` prefix may name, in the order error messages list them.
+pub const KNOWN_FIELDS: [&str; 6] = ["title", "body", "path", "ext", "date", "modified"];
+
+/// What kind of mistake the query contains. Each variant's `Display` is the
+/// full message, saying what was expected instead.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The query is empty or only whitespace.
+    #[error("empty query: expected at least one word, phrase or filter")]
+    EmptyQuery,
+
+    /// A `"` (or `“`) opened a phrase or quoted value that never closes.
+    #[error("unclosed quote: expected a closing `\"` to end the phrase")]
+    UnclosedQuote,
+
+    /// A phrase with nothing (or only spaces) between its quotes.
+    #[error("empty phrase: expected some words between the quotes")]
+    EmptyPhrase,
+
+    /// A `(` without its `)`.
+    #[error("unclosed parenthesis: expected a `)` to close this `(`")]
+    UnclosedParen,
+
+    /// A `)` that closes nothing.
+    #[error("unexpected `)`: there is no `(` for it to close (expected a matching `(` before it)")]
+    UnexpectedCloseParen,
+
+    /// `()`: a group with nothing inside.
+    #[error("empty parentheses: expected a query between `(` and `)`")]
+    EmptyGroup,
+
+    /// `a AND`, `OR b`, `NOT`, `a AND OR b`, a `-` or `+` not attached to a word.
+    #[error("{}", missing_operand_message(operator))]
+    MissingOperand {
+        /// The operator as written: `AND`, `&&`, `OR`, `||`, `NOT`, `-` or `+`.
+        operator: String,
+    },
+
+    /// `foo:bar` where `foo` is not one of [`KNOWN_FIELDS`].
+    #[error(
+        "unknown field `{name}`: expected one of title, body, path, ext, date, modified \
+         (write `{name}\\:` to search for the colon itself)"
+    )]
+    UnknownField {
+        /// The name before the colon, as written.
+        name: String,
+    },
+
+    /// `title:` with nothing usable right after the colon.
+    #[error("`{field}:` has no value: expected {}", field_value_hint(field))]
+    EmptyFieldValue {
+        /// The field name, lower-case.
+        field: String,
+    },
+
+    /// A `date:`/`modified:` value that is not a date, comparison or range.
+    #[error("malformed date: {expected}")]
+    MalformedDate {
+        /// What a valid value looks like at that point.
+        expected: &'static str,
+    },
+
+    /// A well-formed date that does not exist on the calendar (`2025-02-30`).
+    #[error("impossible date `{value}`: {reason}")]
+    ImpossibleDate {
+        /// The date as written.
+        value: String,
+        /// Why it cannot exist, e.g. "February 2025 has 28 days".
+        reason: String,
+    },
+
+    /// A date range whose start is not before its end.
+    #[error("empty date range: expected the start to come before the end")]
+    InvertedDateRange,
+
+    /// `word~N` with `N` not 0, 1 or 2.
+    #[error("fuzzy distance must be 0, 1 or 2 (as in `lukascenko~1`), found `{found}`")]
+    FuzzyDistance {
+        /// The text after `~`.
+        found: String,
+    },
+
+    /// `"phrase"~N` with `N` missing or not a whole number.
+    #[error(
+        "phrase slop must be a whole number (as in `\"ministro difesa\"~3`), found {}",
+        quoted_or_nothing(found)
+    )]
+    BadSlop {
+        /// The text after `~`, empty if there was none.
+        found: String,
+    },
+
+    /// `x^N` with `N` missing or not a finite positive number.
+    #[error(
+        "boost must be a positive number (as in `trump^2` or `trump^0.5`), found {}",
+        quoted_or_nothing(found)
+    )]
+    BadBoost {
+        /// The text after `^`, empty if there was none.
+        found: String,
+    },
+
+    /// A `*` that does not end a word: alone, leading, in the middle, doubled.
+    #[error(
+        "`*` must end a word, as in `bielorus*` (a prefix needs at least one character; \
+         write `\\*` for a literal star)"
+    )]
+    MisplacedWildcard,
+
+    /// A `~` or `^` that is not attached to what it modifies.
+    #[error("{}", detached_modifier_message(*modifier))]
+    DetachedModifier {
+        /// `~` or `^`.
+        modifier: char,
+    },
+
+    /// A `\` at the very end of the query, with nothing to escape.
+    #[error("dangling `\\` at the end: expected a character to escape after it (write `\\\\` for a backslash)")]
+    DanglingEscape,
+
+    /// Parentheses, `NOT`s or boosts nested deeper than the parser allows.
+    #[error(
+        "query nested too deeply: expected at most {limit} levels of parentheses, NOT and boosts"
+    )]
+    TooDeep {
+        /// The maximum depth.
+        limit: usize,
+    },
+}
+
+fn missing_operand_message(operator: &str) -> String {
+    let place = match operator {
+        "AND" | "&&" | "OR" | "||" => "on both sides of it",
+        "-" | "+" => "attached right after it (as in `-trump`)",
+        _ => "after it",
+    };
+    format!("`{operator}` is missing an operand: expected a word, phrase or parenthesized group {place}")
+}
+
+fn field_value_hint(field: &str) -> &'static str {
+    match field {
+        "path" => "a path or glob right after the colon, as in `path:cucina/*` or `path:\"my docs/*.md\"`",
+        "ext" => "a file extension right after the colon, as in `ext:md`",
+        "date" | "modified" => {
+            "a date right after the colon, as in `date:2025-09`, `date:>=2025-09-01` or `modified:>7d`"
+        }
+        _ => "a word, phrase or parenthesized group right after the colon, as in `title:casa` or `title:(casa OR bianca)`",
+    }
+}
+
+fn quoted_or_nothing(found: &str) -> String {
+    if found.is_empty() {
+        "nothing".to_owned()
+    } else {
+        format!("`{found}`")
+    }
+}
+
+fn detached_modifier_message(modifier: char) -> String {
+    match modifier {
+        '~' => "`~` must directly follow a word (fuzzy: `lukascenko~`) or a phrase (slop: `\"casa bianca\"~2`), once"
+            .to_owned(),
+        '^' => "`^` must directly follow a word, phrase or group, as in `trump^2`".to_owned(),
+        other => format!("`{other}` must directly follow what it modifies"),
+    }
+}
+
+/// A query that could not be parsed: what is wrong ([`kind`](Self::kind)) and
+/// where ([`span`](Self::span), a byte range into the query).
+///
+/// The span always lies inside the query and on character boundaries; errors
+/// found at the end of the input use the empty span `len..len`.
+///
+/// ```
+/// use cerca_query::{parse, ParseErrorKind};
+///
+/// let err = parse("foo:bar").unwrap_err();
+/// assert!(matches!(err.kind, ParseErrorKind::UnknownField { .. }));
+/// assert_eq!((err.span.start, err.span.end), (0, 3));
+/// assert!(err.to_string().contains("title, body, path, ext, date, modified"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{kind}")]
+pub struct ParseError {
+    /// What is wrong.
+    pub kind: ParseErrorKind,
+    /// Where, as a byte range into the query.
+    pub span: Span,
+}
+
+impl ParseError {
+    /// An error of `kind` at `span`.
+    pub fn new(kind: ParseErrorKind, span: Span) -> ParseError {
+        ParseError { kind, span }
+    }
+
+    /// The message, then the offending line of `input` and a line of carets
+    /// under the span, ready to print on a terminal:
+    ///
+    /// ```
+    /// let err = cerca_query::parse("casa AND").unwrap_err();
+    /// assert_eq!(
+    ///     err.render("casa AND"),
+    ///     format!("{err}\n  casa AND\n       ^^^")
+    /// );
+    /// ```
+    ///
+    /// Columns are counted in characters (so accented letters line up), control
+    /// characters are shown as spaces, and at least one caret is drawn even for
+    /// an empty span. It never panics, even if `input` is not the text the
+    /// error came from.
+    pub fn render(&self, input: &str) -> String {
+        let start = floor_char_boundary(input, self.span.start);
+        let end = floor_char_boundary(input, self.span.end).max(start);
+        let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = input[start..].find('\n').map_or(input.len(), |i| start + i);
+        let line: String = input[line_start..line_end]
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let column = input[line_start..start].chars().count();
+        let width = input[start..end.min(line_end)].chars().count().max(1);
+        format!(
+            "{self}\n  {}\n  {}{}",
+            line.trim_end(),
+            " ".repeat(column),
+            "^".repeat(width)
+        )
+    }
+}
+
+/// The largest char boundary `<= index` (clamped to the string's length).
+fn floor_char_boundary(s: &str, index: usize) -> usize {
+    let mut i = index.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(kind: ParseErrorKind, start: usize, end: usize) -> ParseError {
+        ParseError::new(kind, Span::new(start, end))
+    }
+
+    #[test]
+    fn render_underlines_the_span() {
+        let e = err(ParseErrorKind::UnknownField { name: "foo".into() }, 5, 8);
+        let out = e.render("casa foo:bar");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("unknown field `foo`"));
+        assert_eq!(lines[1], "  casa foo:bar");
+        assert_eq!(lines[2], "       ^^^");
+    }
+
+    #[test]
+    fn render_counts_columns_in_chars() {
+        // "città " is 7 bytes but 6 chars: the caret must sit under "x".
+        let e = err(ParseErrorKind::MisplacedWildcard, 7, 8);
+        let out = e.render("città *");
+        assert_eq!(out.lines().nth(2), Some("        ^"));
+    }
+
+    #[test]
+    fn render_at_end_of_input_draws_one_caret() {
+        let e = err(ParseErrorKind::UnclosedParen, 3, 3);
+        assert!(e.render("(ab").ends_with("\n  (ab\n     ^"));
+    }
+
+    #[test]
+    fn render_empty_input() {
+        let e = err(ParseErrorKind::EmptyQuery, 0, 0);
+        assert_eq!(
+            e.render(""),
+            format!("{}\n  \n  ^", ParseErrorKind::EmptyQuery)
+        );
+    }
+
+    #[test]
+    fn render_shows_only_the_offending_line() {
+        let e = err(ParseErrorKind::UnexpectedCloseParen, 5, 6);
+        let out = e.render("a\nb\tc)\nd");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "  b c)");
+        assert_eq!(lines[2], "     ^");
+    }
+
+    #[test]
+    fn render_never_panics_on_foreign_input() {
+        let e = err(ParseErrorKind::EmptyGroup, 2, 40);
+        let out = e.render("àè");
+        assert!(out.contains('^'));
+    }
+
+    #[test]
+    fn messages_say_what_was_expected() {
+        let kinds = [
+            ParseErrorKind::EmptyQuery,
+            ParseErrorKind::UnclosedQuote,
+            ParseErrorKind::EmptyPhrase,
+            ParseErrorKind::UnclosedParen,
+            ParseErrorKind::EmptyGroup,
+            ParseErrorKind::MissingOperand {
+                operator: "AND".into(),
+            },
+            ParseErrorKind::UnknownField { name: "foo".into() },
+            ParseErrorKind::EmptyFieldValue {
+                field: "title".into(),
+            },
+            ParseErrorKind::MalformedDate {
+                expected: crate::date::EXPECTED_VALUE,
+            },
+            ParseErrorKind::UnexpectedCloseParen,
+            ParseErrorKind::InvertedDateRange,
+            ParseErrorKind::DanglingEscape,
+            ParseErrorKind::TooDeep { limit: 3 },
+        ];
+        for kind in kinds {
+            assert!(kind.to_string().contains("expected"), "{kind}");
+        }
+        let boost = ParseErrorKind::BadBoost { found: "".into() }.to_string();
+        assert!(boost.contains("positive number") && boost.ends_with("found nothing"));
+        let fuzzy = ParseErrorKind::FuzzyDistance { found: "5".into() }.to_string();
+        assert!(fuzzy.contains("0, 1 or 2") && fuzzy.contains("`5`"));
+    }
+}
