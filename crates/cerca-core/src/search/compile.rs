@@ -104,7 +104,7 @@ impl<'a> Compiler<'a> {
     fn node(&mut self, node: &Node, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
         match &node.expr {
             Expr::Term(term) => match term.kind {
-                TermKind::Exact => self.word(&term.text, scope, negated),
+                TermKind::Exact => self.word(&term.text, scope, negated, self.keep_stopwords),
                 TermKind::Prefix => self.word_form(&term.text, scope, negated, None),
                 TermKind::Fuzzy { distance } => self.word_form(&term.text, scope, negated, Some(distance)),
             },
@@ -164,7 +164,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// A word through the analyzer: its stem and those of its other inflections.
-    fn word(&mut self, text: &str, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+    fn word(&mut self, text: &str, scope: Scope, negated: bool, keep_stopword: bool) -> Option<Box<dyn Query>> {
         let mut tokens = Vec::new();
         self.analyzer.analyze(text, |t| tokens.push((t.position, t.term.to_owned(), t.lowercase.to_owned())));
         if tokens.len() != 1 {
@@ -172,7 +172,7 @@ impl<'a> Compiler<'a> {
             return self.phrase(text, 0, scope, negated);
         }
         let (_, term, lowercase) = tokens.remove(0);
-        if !self.keep_stopwords && self.stopwords.contains_term(&term) {
+        if !keep_stopword && self.stopwords.contains_term(&term) {
             return None;
         }
         let mut variants = vec![term];
@@ -229,7 +229,11 @@ impl<'a> Compiler<'a> {
         }))
     }
 
-    /// A prefix (`distance` = `None`) or fuzzy term on the folded word forms.
+    /// A prefix (`fuzzy` = `None`) or fuzzy term on the folded word forms.
+    ///
+    /// It also matches whatever the word itself matches, so `word*` and
+    /// `word~` never find less than `word` (`esercitazione*` finds
+    /// `esercitazioni`, as `esercitazione` does).
     fn word_form(
         &mut self,
         text: &str,
@@ -256,7 +260,11 @@ impl<'a> Compiler<'a> {
             }
         });
         if words.is_empty() {
-            return Some(query);
+            let exact = self.word(text, scope, negated, true);
+            return Some(match exact {
+                Some(exact) => Box::new(BooleanQuery::new(vec![(Occur::Should, exact), (Occur::Should, query)])),
+                None => query,
+            });
         }
         // `dell'ener*` is one word; `zapad-20*` is `zapad` followed by a prefix.
         let leading = self.phrase(&words.join(" "), 0, scope, negated)?;
@@ -369,9 +377,9 @@ fn automatic_distance(word: &str) -> u8 {
 /// The regex matching stored paths for a `path:` value.
 ///
 /// A glob (`*`, `?`, `[…]`) must match whole path components, starting at any
-/// component: `cucina/*` matches `/home/me/ricette/cucina/pasta.md`. A plain
-/// fragment matches anywhere. A pattern that names a directory also matches
-/// the files under it. Case is ignored.
+/// component, and to the end of the path: `cucina/*` matches
+/// `/home/me/ricette/cucina/pasta.md` but not `cucina/dolci/torta.txt`
+/// (`cucina/**` does). A plain fragment matches anywhere. Case is ignored.
 pub(crate) fn path_regex(pattern: &str) -> String {
     let is_glob = pattern.contains(['*', '?', '[']);
     let mut regex = String::from("(?i)");
@@ -409,13 +417,13 @@ pub(crate) fn path_regex(pattern: &str) -> String {
             c => push_escaped(&mut regex, &c.to_string()),
         }
     }
-    regex.push_str("(/.*)?");
     regex
 }
 
-fn push_escaped(regex: &mut String, text: &str) {
+/// Appends `text` with the regex meta characters escaped.
+pub(crate) fn push_escaped(regex: &mut String, text: &str) {
     for c in text.chars() {
-        if c.is_ascii_punctuation() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
             regex.push('\\');
         }
         regex.push(c);
@@ -436,9 +444,9 @@ mod tests {
     #[test]
     fn path_patterns_become_anchored_regexes() {
         assert_eq!(path_regex("cucina"), "(?i).*cucina.*");
-        assert_eq!(path_regex("cucina/*"), "(?i)(.*/)?cucina/[^/]*(/.*)?");
-        assert_eq!(path_regex("*.md"), "(?i)(.*/)?[^/]*\\.md(/.*)?");
-        assert_eq!(path_regex("docs/**"), "(?i)(.*/)?docs/.*(/.*)?");
-        assert_eq!(path_regex("a?[!x].txt"), "(?i)(.*/)?a[^/][^x]\\.txt(/.*)?");
+        assert_eq!(path_regex("cucina/*"), "(?i)(.*/)?cucina/[^/]*");
+        assert_eq!(path_regex("*.md"), "(?i)(.*/)?[^/]*\\.md");
+        assert_eq!(path_regex("docs/**"), "(?i)(.*/)?docs/.*");
+        assert_eq!(path_regex("a?[!x].txt"), "(?i)(.*/)?a[^/][^x]\\.txt");
     }
 }

@@ -239,12 +239,7 @@ fn under_regex(place: &Path) -> String {
     let text = String::from_utf8_lossy(&path_bytes(place)).into_owned();
     let text = text.trim_end_matches('/');
     let mut regex = String::new();
-    for c in text.chars() {
-        if c.is_ascii_punctuation() {
-            regex.push('\\');
-        }
-        regex.push(c);
-    }
+    compile::push_escaped(&mut regex, text);
     regex.push_str("(/.*)?");
     regex
 }

@@ -112,13 +112,16 @@ fn best_window(text: &str, matches: &[Match]) -> Range<usize> {
 fn lead_in_start(text: &str, at: usize) -> usize {
     const LEAD_IN_CHARS: usize = 40;
     let before = &text[..at];
+    let Some((lead_in, _)) = before.char_indices().rev().nth(LEAD_IN_CHARS - 1) else {
+        // Close to the start: show it all.
+        return 0;
+    };
     if let Some(sentence) = before.rfind(['.', '!', '?', '\n']).map(|i| i + 1) {
-        if before[sentence..].chars().count() <= LEAD_IN_CHARS {
+        if sentence >= lead_in {
             return sentence;
         }
     }
-    let start = before.char_indices().rev().nth(LEAD_IN_CHARS - 1).map_or(0, |(i, _)| i);
-    before[start..].find(char::is_whitespace).map_or(start, |i| start + i)
+    before[lead_in..].find(char::is_whitespace).map_or(lead_in, |i| lead_in + i)
 }
 
 /// The window's text with whitespace collapsed and highlight ranges remapped.

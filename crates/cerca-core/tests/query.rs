@@ -1,0 +1,288 @@
+//! Every construct of the query language, compiled and run on a small corpus.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use cerca_core::{Document, Error, Index, Operator, SearchOptions, SortOrder};
+use common::{count, seed_index};
+
+fn day(text: &str) -> time::Date {
+    time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]")).unwrap()
+}
+
+/// Five small documents with titles, kinds, dates and modification times.
+fn corpus() -> Index {
+    let index = Index::create_in_ram().unwrap();
+    let mut writer = index.writer().unwrap();
+    let now = SystemTime::now();
+    let docs = [
+        ("/notes/cucina/pasta.md", "Pasta al pomodoro", "La pasta al pomodoro della nonna. Il pomodoro è maturo.", Some("2024-05-01"), 2),
+        ("/notes/cucina/dolci/torta.txt", "Torta di mele", "Una torta di mele e cannella, ricetta della casa bianca.", Some("2025-09-15"), 40),
+        ("/notes/politica/trump.txt", "Trump e la Casa Bianca", "Il presidente Trump alla Casa Bianca incontra il ministro della Difesa.", Some("2025-09-20"), 400),
+        ("/notes/politica/energia.html", "Energia", "Il prezzo dell'energia e del gas sale; la crisi energetica continua.", None, 1),
+        ("/notes/viaggi/minsk.txt", "Viaggio a Minsk", "Lukashenko e i bielorussi a Minsk; esercitazioni militari in Bielorussia.", Some("2025-10-02"), 10),
+    ];
+    for (path, title, body, date, days_ago) in docs {
+        let mut doc = Document::new(path, title, body);
+        doc.date = date.map(day);
+        doc.modified = now - Duration::from_secs(days_ago * 86_400);
+        writer.add(&doc).unwrap();
+    }
+    writer.commit().unwrap();
+    index
+}
+
+/// File names (without extension) of all matches, sorted.
+fn names(index: &Index, query: &str) -> Vec<String> {
+    let options = SearchOptions { limit: 100, ..Default::default() };
+    let mut names: Vec<String> = common::paths(index, query, &options)
+        .into_iter()
+        .map(|p: PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn words_are_anded_by_default_and_ored_on_request() {
+    let index = corpus();
+    assert_eq!(names(&index, "casa bianca"), ["torta", "trump"]);
+    assert!(index.search("pasta torta", &SearchOptions::default()).unwrap().relaxed, "no document has both");
+    assert_eq!(names(&index, "pasta AND torta"), Vec::<String>::new());
+    let any = SearchOptions { operator: Operator::Any, limit: 100, sort: SortOrder::Path, ..Default::default() };
+    let paths = common::paths(&index, "pasta torta", &any);
+    assert_eq!(paths.len(), 2);
+}
+
+#[test]
+fn and_falls_back_to_or_ranking_fuller_matches_first() {
+    let index = corpus();
+    let results = index.search("pomodoro torta mele", &SearchOptions::default()).unwrap();
+    assert!(results.relaxed);
+    assert_eq!(results.total, 2);
+    assert!(results.hits[0].path.ends_with("torta.txt"), "two of three words beat one");
+    let strict = index.search("pomodoro maturo", &SearchOptions::default()).unwrap();
+    assert!(!strict.relaxed);
+    let none = index.search("zzz yyy", &SearchOptions::default()).unwrap();
+    assert_eq!((none.total, none.relaxed), (0, false));
+}
+
+#[test]
+fn boolean_operators_and_exclusions() {
+    let index = corpus();
+    assert_eq!(names(&index, "pasta OR torta"), ["pasta", "torta"]);
+    assert_eq!(names(&index, "casa AND NOT trump"), ["torta"]);
+    assert_eq!(names(&index, "casa -trump"), ["torta"]);
+    assert_eq!(names(&index, "NOT casa"), ["energia", "minsk", "pasta"]);
+    assert_eq!(names(&index, "-casa"), ["energia", "minsk", "pasta"]);
+    assert_eq!(names(&index, "(pasta OR torta) AND NOT mele"), ["pasta"]);
+    assert_eq!(names(&index, "pasta OR NOT casa"), ["energia", "minsk", "pasta"]);
+    // Lower-case and Italian connectives are words (here stopwords, dropped).
+    assert_eq!(names(&index, "pasta or pomodoro"), ["pasta"]);
+}
+
+#[test]
+fn required_words_hold_even_in_any_mode() {
+    let index = corpus();
+    let any = SearchOptions { operator: Operator::Any, limit: 100, ..Default::default() };
+    let paths = common::paths(&index, "+torta pasta trump", &any);
+    assert_eq!(paths.len(), 1);
+    assert!(paths[0].ends_with("torta.txt"));
+}
+
+#[test]
+fn phrases_and_proximity() {
+    let index = corpus();
+    assert_eq!(names(&index, "\"casa bianca\""), ["torta", "trump"]);
+    assert_eq!(names(&index, "\"bianca casa\""), Vec::<String>::new());
+    assert_eq!(names(&index, "\"ministro della difesa\""), ["trump"]);
+    assert_eq!(names(&index, "\"ministro difesa\""), Vec::<String>::new());
+    assert_eq!(names(&index, "\"ministro difesa\"~1"), ["trump"]);
+    // Five words stand between `Trump` and `ministro`.
+    assert_eq!(names(&index, "\"trump ministro\"~5"), ["trump"]);
+    assert_eq!(names(&index, "\"trump ministro\"~4"), Vec::<String>::new());
+}
+
+#[test]
+fn prefixes_match_unstemmed_word_forms() {
+    let index = corpus();
+    assert_eq!(names(&index, "bielorus*"), ["minsk"]);
+    assert_eq!(names(&index, "esercitaz*"), ["minsk"]);
+    assert_eq!(names(&index, "energ*"), ["energia"]);
+    assert_eq!(names(&index, "pomodor*"), ["pasta"]);
+}
+
+#[test]
+fn fuzzy_terms_tolerate_misspellings() {
+    let index = corpus();
+    assert_eq!(names(&index, "lukascenko~"), ["minsk"]);
+    assert_eq!(names(&index, "lukascenko~1"), ["minsk"]);
+    assert_eq!(names(&index, "lukascenko~0"), Vec::<String>::new());
+    assert_eq!(names(&index, "pomodro~1"), ["pasta"]);
+}
+
+#[test]
+fn fields_restrict_where_words_match() {
+    let index = corpus();
+    assert_eq!(names(&index, "title:mele"), ["torta"]);
+    assert_eq!(names(&index, "title:bianca"), ["trump"]);
+    assert_eq!(names(&index, "body:bianca"), ["torta", "trump"]);
+    assert_eq!(names(&index, "title:(pasta OR torta)"), ["pasta", "torta"]);
+    assert_eq!(names(&index, "title:\"casa bianca\""), ["trump"]);
+    assert_eq!(names(&index, "title:energ*"), ["energia"]);
+}
+
+#[test]
+fn paths_and_kinds() {
+    let index = corpus();
+    assert_eq!(names(&index, "path:cucina/*"), ["pasta"]);
+    assert_eq!(names(&index, "path:cucina"), ["pasta", "torta"]);
+    assert_eq!(names(&index, "path:cucina/**"), ["pasta", "torta"]);
+    assert_eq!(names(&index, "path:*.txt"), ["minsk", "torta", "trump"]);
+    assert_eq!(names(&index, "path:\"politica/*\" energia"), ["energia"]);
+    assert_eq!(names(&index, "ext:md"), ["pasta"]);
+    assert_eq!(names(&index, "ext:.HTML"), ["energia"]);
+}
+
+#[test]
+fn dates_on_the_document_date() {
+    let index = corpus();
+    assert_eq!(names(&index, "date:2025-09-15"), ["torta"]);
+    assert_eq!(names(&index, "date:2025-09"), ["torta", "trump"]);
+    assert_eq!(names(&index, "date:2025"), ["minsk", "torta", "trump"]);
+    assert_eq!(names(&index, "date:>=2025-09-16"), ["minsk", "trump"]);
+    assert_eq!(names(&index, "date:>2025-09-20"), ["minsk"]);
+    assert_eq!(names(&index, "date:<2025"), ["pasta"]);
+    assert_eq!(names(&index, "date:<=2025-09-15"), ["pasta", "torta"]);
+    assert_eq!(names(&index, "date:[2025-09-01 TO 2025-09-30]"), ["torta", "trump"]);
+    assert_eq!(names(&index, "date:2025-09-01..2025-09-30"), ["torta", "trump"]);
+    assert_eq!(names(&index, "date:2025-09-16.."), ["minsk", "trump"]);
+    assert_eq!(names(&index, "torta date:2025"), ["torta"]);
+}
+
+#[test]
+fn dates_on_the_modification_time() {
+    let index = corpus();
+    assert_eq!(names(&index, "modified:>7d"), ["energia", "pasta"]);
+    assert_eq!(names(&index, "modified:<30d"), ["torta", "trump"]);
+    assert_eq!(names(&index, "modified:>1y"), ["energia", "minsk", "pasta", "torta"]);
+}
+
+#[test]
+fn hits_sort_by_date_and_path() {
+    let index = corpus();
+    let sorted = |sort| {
+        let options = SearchOptions { limit: 100, sort, ..Default::default() };
+        common::paths(&index, "path:notes", &options)
+            .into_iter()
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sorted(SortOrder::DateAscending)[..4], ["pasta", "torta", "trump", "minsk"]);
+    assert_eq!(sorted(SortOrder::DateDescending)[..4], ["minsk", "trump", "torta", "pasta"]);
+    assert_eq!(sorted(SortOrder::Path), ["torta", "pasta", "energia", "trump", "minsk"]);
+}
+
+#[test]
+fn paging_gives_disjoint_ranks() {
+    let index = corpus();
+    let page = |offset| {
+        let options = SearchOptions { limit: 2, offset, sort: SortOrder::Path, ..Default::default() };
+        index.search("path:notes", &options).unwrap()
+    };
+    let (first, second) = (page(0), page(2));
+    assert_eq!(first.total, 5);
+    assert_eq!(first.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(second.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [3, 4]);
+    assert!(first.hits.iter().all(|a| second.hits.iter().all(|b| a.path != b.path)));
+}
+
+#[test]
+fn boosts_change_the_ranking() {
+    let index = corpus();
+    let first = |query: &str| {
+        let options = SearchOptions { operator: Operator::Any, ..Default::default() };
+        index.search(query, &options).unwrap().hits[0].path.clone()
+    };
+    let plain = first("pasta trump");
+    let boosted_other = if plain.ends_with("pasta.md") { first("pasta trump^5") } else { first("pasta^5 trump") };
+    assert_ne!(plain, boosted_other);
+}
+
+#[test]
+fn escapes_make_special_characters_literal() {
+    let index = corpus();
+    // `\-` keeps the word positive; `\*` makes the star a character (dropped by the analyzer).
+    assert_eq!(names(&index, "\\-pasta"), ["pasta"]);
+    assert_eq!(names(&index, "pasta\\*"), ["pasta"]);
+    assert_eq!(names(&index, "path:\"cucina/dolci\""), ["torta"]);
+}
+
+#[test]
+fn a_query_of_stopwords_searches_them_as_given() {
+    let index = corpus();
+    assert_eq!(names(&index, "della"), ["pasta", "torta", "trump"]);
+    assert_eq!(names(&index, "della nonna"), ["pasta"]);
+}
+
+#[test]
+fn invalid_queries_are_typed_errors_with_positions() {
+    let index = corpus();
+    for (query, start) in [("\"casa bianca", 0), ("(pasta", 0), ("pasta AND", 6), ("foo:bar", 0), ("date:2025-13-40", 5)] {
+        match index.search(query, &SearchOptions::default()) {
+            Err(Error::Query(error)) => {
+                assert_eq!(error.span.start, start, "{query}: {error}");
+                assert!(error.render(query).contains('^'));
+            }
+            other => panic!("{query}: expected a query error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn explain_shows_the_tree_and_the_terms() {
+    let index = corpus();
+    let node = cerca_core::query::parse("esercitazioni OR bielorus*").unwrap();
+    let explained = index.explain(&node);
+    assert!(explained.contains("OR"), "{explained}");
+    assert!(explained.contains("esercit"), "{explained}");
+}
+
+#[test]
+fn the_seed_answers_the_issue_examples() {
+    let (_dir, index) = seed_index();
+    for query in [
+        "esercitazione militare",
+        "\"ministro della difesa\"",
+        "\"ministro difesa\"~3",
+        "bielorus*",
+        "esercitaz*",
+        "lukascenko~",
+        "lukascenko~2",
+        "title:riavvicinamento",
+        "body:(trump OR putin)",
+        "body:\"casa bianca\"",
+        "date:2025-09-15",
+        "date:2025-09",
+        "date:2025",
+        "date:>=2025-09-01",
+        "date:<2026",
+        "date:[2025-09-01 TO 2025-09-30]",
+        "date:2025-09-01..2025-09-30",
+        "trump^2",
+        "ext:txt",
+        "path:seeds/*",
+        "minsk AND NOT pizza",
+        "minsk -pizza",
+        "NOT pizza",
+        "dell'energia OR Zapad-2025",
+        "della",
+    ] {
+        assert_eq!(count(&index, query), 1, "{query}");
+    }
+    for query in ["date:<2025-09-15", "minsk -trump", "NOT minsk", "ext:md", "\"difesa ministro\"~1"] {
+        assert_eq!(count(&index, query), 0, "{query}");
+    }
+}
