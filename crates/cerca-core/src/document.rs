@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use crate::read::{FoundFile, ReadFile};
+
 /// A file to index.
 ///
 /// The path is the document's identity: adding a document whose path is
@@ -32,7 +34,11 @@ impl Document {
     /// let doc = cerca_core::Document::new("notes/a.txt", "Titolo", "Testo della nota");
     /// assert_eq!(doc.kind, "txt");
     /// ```
-    pub fn new(path: impl Into<PathBuf>, title: impl Into<String>, body: impl Into<String>) -> Document {
+    pub fn new(
+        path: impl Into<PathBuf>,
+        title: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Document {
         let path = path.into();
         let kind = kind_of(&path);
         Document {
@@ -44,6 +50,31 @@ impl Document {
             size: 0,
             hash: 0,
             kind,
+        }
+    }
+}
+
+impl Document {
+    /// The document for a file found by [`walk`](crate::read::walk) and read by
+    /// [`read_file`](crate::read::read_file). Without a title of its own, the
+    /// file name is the title.
+    pub fn from_file(found: FoundFile, read: ReadFile) -> Document {
+        let title = read.extracted.title.unwrap_or_else(|| {
+            found
+                .path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+        Document {
+            path: found.path,
+            title,
+            body: read.extracted.body,
+            date: read.extracted.date,
+            modified: found.modified,
+            size: found.size,
+            hash: read.hash,
+            kind: found.kind,
         }
     }
 }

@@ -14,12 +14,18 @@ pub enum Error {
     NotAnIndex { path: PathBuf, reason: String },
     /// An index written by another version of cerca.
     #[error("the index at {path} has format {found}, this cerca reads format {expected}: re-create it with `cerca index`")]
-    IncompatibleIndex { path: PathBuf, found: String, expected: u32 },
+    IncompatibleIndex {
+        path: PathBuf,
+        found: String,
+        expected: u32,
+    },
     /// The index files are damaged.
     #[error("the index at {path} is damaged: {reason}")]
     CorruptIndex { path: PathBuf, reason: String },
     /// Another process (or writer) is writing to the index.
-    #[error("the index at {path} is busy: another cerca is writing to it; try again when it is done")]
+    #[error(
+        "the index at {path} is busy: another cerca is writing to it; try again when it is done"
+    )]
     IndexBusy { path: PathBuf },
     /// `forget` was given a path that is not a root of the index.
     #[error("{path} is not a root of this index; its roots are: {}", roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", "))]

@@ -53,7 +53,9 @@ pub struct Index {
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Index")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -66,16 +68,28 @@ impl Index {
         let not_empty = fs::read_dir(dir).map_err(Error::io(dir))?.next().is_some();
         if not_empty {
             return Err(if dir.join(MARKER_FILE).exists() {
-                Error::NotAnIndex { path: dir.into(), reason: "an index already exists there".into() }
+                Error::NotAnIndex {
+                    path: dir.into(),
+                    reason: "an index already exists there".into(),
+                }
             } else {
-                Error::NotAnIndex { path: dir.into(), reason: "the directory is not empty".into() }
+                Error::NotAnIndex {
+                    path: dir.into(),
+                    reason: "the directory is not empty".into(),
+                }
             });
         }
-        let marker = Marker { format: FORMAT_VERSION, created_by: format!("cerca {}", env!("CARGO_PKG_VERSION")) };
+        let marker = Marker {
+            format: FORMAT_VERSION,
+            created_by: format!("cerca {}", env!("CARGO_PKG_VERSION")),
+        };
         let marker = serde_json::to_vec_pretty(&marker).map_err(|e| Error::io(dir)(e.into()))?;
         write_private_file(&dir.join(MARKER_FILE), &marker)?;
         let (schema, fields) = Fields::build();
-        let directory = MmapDirectory::open(dir).map_err(|e| Error::CorruptIndex { path: dir.into(), reason: e.to_string() })?;
+        let directory = MmapDirectory::open(dir).map_err(|e| Error::CorruptIndex {
+            path: dir.into(),
+            reason: e.to_string(),
+        })?;
         let index = tantivy::Index::create(directory, schema, tantivy::IndexSettings::default())?;
         Index::wrap(index, fields, Some(dir.to_path_buf()))
     }
@@ -96,9 +110,15 @@ impl Index {
                 return Err(if empty {
                     Error::NoIndex { path: dir.into() }
                 } else if dir.join("meta.json").exists() {
-                    Error::NotAnIndex { path: dir.into(), reason: "a tantivy index not written by cerca".into() }
+                    Error::NotAnIndex {
+                        path: dir.into(),
+                        reason: "a tantivy index not written by cerca".into(),
+                    }
                 } else {
-                    Error::NotAnIndex { path: dir.into(), reason: format!("no {MARKER_FILE}") }
+                    Error::NotAnIndex {
+                        path: dir.into(),
+                        reason: format!("no {MARKER_FILE}"),
+                    }
                 });
             }
             Err(e) => return Err(Error::io(dir.join(MARKER_FILE))(e)),
@@ -108,9 +128,16 @@ impl Index {
             reason: format!("{MARKER_FILE}: {e}"),
         })?;
         if marker.format != FORMAT_VERSION {
-            return Err(Error::IncompatibleIndex { path: dir.into(), found: marker.format.to_string(), expected: FORMAT_VERSION });
+            return Err(Error::IncompatibleIndex {
+                path: dir.into(),
+                found: marker.format.to_string(),
+                expected: FORMAT_VERSION,
+            });
         }
-        let corrupt = |reason: String| Error::CorruptIndex { path: dir.into(), reason };
+        let corrupt = |reason: String| Error::CorruptIndex {
+            path: dir.into(),
+            reason,
+        };
         let directory = MmapDirectory::open(dir).map_err(|e| corrupt(e.to_string()))?;
         let index = tantivy::Index::open(directory).map_err(|e| corrupt(e.to_string()))?;
         let fields = Fields::find(&index.schema()).ok_or_else(|| Error::IncompatibleIndex {
@@ -137,8 +164,17 @@ impl Index {
 
     fn wrap(index: tantivy::Index, fields: Fields, path: Option<PathBuf>) -> Result<Index> {
         analysis::register(index.tokenizers());
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Index { index, fields, reader, stopwords: Arc::new(StopWords::italian()), path })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Index {
+            index,
+            fields,
+            reader,
+            stopwords: Arc::new(StopWords::italian()),
+            path,
+        })
     }
 
     /// The index directory, or `None` for an index in memory.
@@ -158,20 +194,32 @@ impl Index {
 
     /// Starts writing. Only one writer can exist per index at a time, across processes.
     pub fn writer(&self) -> Result<IndexWriter<'_>> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
         let options = tantivy::indexer::IndexWriterOptions::builder()
             .num_worker_threads(threads)
             .memory_budget_per_thread(WRITER_MEMORY_PER_THREAD)
             .build();
-        let writer = self.index.writer_with_options(options).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::IndexBusy { path: self.display_path() },
-            other => Error::Engine(other),
-        })?;
-        Ok(IndexWriter { index: self, writer })
+        let writer = self
+            .index
+            .writer_with_options(options)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::IndexBusy {
+                    path: self.display_path(),
+                },
+                other => Error::Engine(other),
+            })?;
+        Ok(IndexWriter {
+            index: self,
+            writer,
+        })
     }
 
     pub(crate) fn display_path(&self) -> PathBuf {
-        self.path.clone().unwrap_or_else(|| PathBuf::from("(in memory)"))
+        self.path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("(in memory)"))
     }
 
     /// The user data saved with the last commit (see [`IndexWriter::commit_with_data`]).
@@ -182,8 +230,14 @@ impl Index {
     /// The content hash stored for the document at `path`, if it is indexed.
     pub fn stored_hash(&self, path: &Path) -> Result<Option<u128>> {
         let searcher = self.reader.searcher();
-        let query = tantivy::query::TermQuery::new(key_term(self.fields, path), tantivy::schema::IndexRecordOption::Basic);
-        let found = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        let query = tantivy::query::TermQuery::new(
+            key_term(self.fields, path),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let found = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
         let Some(&(_, address)) = found.first() else {
             return Ok(None);
         };
@@ -212,9 +266,12 @@ impl Index {
             let modified = columns.date("modified")?;
             let size = columns.u64("size")?;
             for doc in segment.doc_ids_alive() {
-                let Some(ord) = keys.term_ords(doc).next() else { continue };
+                let Some(ord) = keys.term_ords(doc).next() else {
+                    continue;
+                };
                 buffer.clear();
-                keys.ord_to_bytes(ord, &mut buffer).map_err(Error::io(self.display_path()))?;
+                keys.ord_to_bytes(ord, &mut buffer)
+                    .map_err(Error::io(self.display_path()))?;
                 files.push(StoredFile {
                     path: path_from_bytes(&buffer),
                     modified: modified.first(doc).map_or(UNIX_EPOCH, system_time),
@@ -400,7 +457,9 @@ fn make_files_private(dir: &Path) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
             let entry = entry.map_err(Error::io(dir))?;
-            let Ok(metadata) = entry.metadata() else { continue };
+            let Ok(metadata) = entry.metadata() else {
+                continue;
+            };
             if metadata.is_file() && metadata.permissions().mode() & 0o077 != 0 {
                 // A file merged away in between is not an error.
                 let _ = set_private(&entry.path(), 0o600);

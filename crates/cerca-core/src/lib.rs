@@ -30,8 +30,8 @@ mod sync;
 pub use document::{kind_of, Document};
 pub use error::{Error, Result};
 pub use index::{Index, IndexWriter, StoredFile, FORMAT_VERSION};
-pub use sync::{IndexState, NoProgress, SyncOptions, SyncProgress, SyncReport};
 pub use search::{Hit, Operator, SearchOptions, SearchResults, Snippet, SortOrder, SNIPPET_CHARS};
+pub use sync::{IndexState, NoProgress, SyncOptions, SyncProgress, SyncReport};
 
 /// The query language, re-exported for programs that parse queries themselves.
 pub use cerca_query as query;

@@ -54,12 +54,24 @@ impl Fields {
         let mut builder = Schema::builder();
         let positions = IndexRecordOption::WithFreqsAndPositions;
         let fields = Fields {
-            key: builder.add_bytes_field("key", BytesOptions::default().set_indexed().set_stored().set_fast()),
+            key: builder.add_bytes_field(
+                "key",
+                BytesOptions::default()
+                    .set_indexed()
+                    .set_stored()
+                    .set_fast(),
+            ),
             path: builder.add_text_field("path", STRING | STORED | FAST),
             title: builder.add_text_field("title", text(ITALIAN, positions).set_stored()),
             body: builder.add_text_field("body", text(ITALIAN, positions).set_stored()),
-            title_words: builder.add_text_field("title_words", text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic)),
-            body_words: builder.add_text_field("body_words", text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic)),
+            title_words: builder.add_text_field(
+                "title_words",
+                text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic),
+            ),
+            body_words: builder.add_text_field(
+                "body_words",
+                text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic),
+            ),
             date: builder.add_date_field("date", date()),
             modified: builder.add_date_field("modified", date()),
             size: builder.add_u64_field("size", NumericOptions::default().set_stored().set_fast()),
@@ -72,9 +84,10 @@ impl Fields {
     /// Looks the fields up in an existing schema; `None` if one is missing or of another type.
     pub fn find(schema: &Schema) -> Option<Fields> {
         let (expected, fields) = Fields::build();
-        let same = expected
-            .fields()
-            .all(|(field, entry)| schema.get_field(entry.name()).ok() == Some(field) && schema.get_field_entry(field) == entry);
+        let same = expected.fields().all(|(field, entry)| {
+            schema.get_field(entry.name()).ok() == Some(field)
+                && schema.get_field_entry(field) == entry
+        });
         (same && schema.num_fields() == expected.num_fields()).then_some(fields)
     }
 }

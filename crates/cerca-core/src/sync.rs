@@ -104,7 +104,12 @@ impl Index {
     /// Adds `roots` to the index's roots (if not there) and syncs them.
     ///
     /// With no `roots`, syncs every root the index already holds.
-    pub fn sync(&self, roots: &[PathBuf], options: &SyncOptions, progress: &mut dyn SyncProgress) -> Result<SyncReport> {
+    pub fn sync(
+        &self,
+        roots: &[PathBuf],
+        options: &SyncOptions,
+        progress: &mut dyn SyncProgress,
+    ) -> Result<SyncReport> {
         let started = Instant::now();
         let mut writer = self.writer_waiting(options.wait_for_lock)?;
         let mut state = self.state()?;
@@ -148,9 +153,14 @@ impl Index {
                     WalkEvent::File(found) => {
                         seen.insert(found.path.clone());
                         match stored.get(&found.path) {
-                            Some(&(modified, size)) if size == found.size && same_second(modified, found.modified) => {
+                            Some(&(modified, size))
+                                if size == found.size && same_second(modified, found.modified) =>
+                            {
                                 report.unchanged += 1;
-                                *report.indexed_by_kind.entry(found.kind.clone()).or_default() += 1;
+                                *report
+                                    .indexed_by_kind
+                                    .entry(found.kind.clone())
+                                    .or_default() += 1;
                             }
                             previous => {
                                 let is_new = previous.is_none();
@@ -160,7 +170,10 @@ impl Index {
                     }
                     WalkEvent::Skipped { path, reason } => {
                         report.skipped += 1;
-                        *report.skipped_by_reason.entry(reason.to_string()).or_default() += 1;
+                        *report
+                            .skipped_by_reason
+                            .entry(reason.to_string())
+                            .or_default() += 1;
                         progress.problem(&path, &reason.to_string(), false);
                     }
                     WalkEvent::Failed { path, error } => {
@@ -175,7 +188,9 @@ impl Index {
         }
 
         progress.planned(to_read.len(), to_read.iter().map(|(f, _)| f.size).sum());
-        let limits = ReadLimits { max_file_size: options.walk.max_file_size };
+        let limits = ReadLimits {
+            max_file_size: options.walk.max_file_size,
+        };
         let mut since_commit = (0u64, Instant::now());
         for (found, is_new) in to_read {
             match read_file(&found, &extractors, &limits) {
@@ -186,30 +201,23 @@ impl Index {
                     if unchanged {
                         // Only touched: re-indexing would give the same document.
                         report.unchanged += 1;
+                    } else if is_new {
+                        writer.add(&Document::from_file(found.clone(), read))?;
+                        report.added += 1;
                     } else {
-                        let document = Document {
-                            title: read.extracted.title.unwrap_or_else(|| file_name(&found.path)),
-                            body: read.extracted.body,
-                            date: read.extracted.date,
-                            modified: found.modified,
-                            size: found.size,
-                            hash: read.hash,
-                            kind: found.kind.clone(),
-                            path: found.path.clone(),
-                        };
-                        if is_new {
-                            writer.add(&document)?;
-                            report.added += 1;
-                        } else {
-                            writer.replace(&document)?;
-                            report.updated += 1;
-                        }
+                        writer.replace(&Document::from_file(found.clone(), read))?;
+                        report.updated += 1;
                     }
-                    *report.indexed_by_kind.entry(found.kind.clone()).or_default() += 1;
+                    *report
+                        .indexed_by_kind
+                        .entry(found.kind.clone())
+                        .or_default() += 1;
                 }
                 Err(error) if error.is_skip() => {
                     report.skipped += 1;
-                    let reason = error.skip_reason().map_or_else(|| error.to_string(), |r| r.to_string());
+                    let reason = error
+                        .skip_reason()
+                        .map_or_else(|| error.to_string(), |r| r.to_string());
                     *report.skipped_by_reason.entry(reason).or_default() += 1;
                     progress.problem(&found.path, &error.to_string(), false);
                     if !is_new {
@@ -221,11 +229,15 @@ impl Index {
                 Err(error) => {
                     report.failed += 1;
                     progress.problem(&found.path, &error.to_string(), true);
-                    report.failures.push((found.path.clone(), error.to_string()));
+                    report
+                        .failures
+                        .push((found.path.clone(), error.to_string()));
                 }
             }
             progress.file_done(&found.path, found.size);
-            if since_commit.0 >= options.commit_every_bytes || since_commit.1.elapsed() >= options.commit_every {
+            if since_commit.0 >= options.commit_every_bytes
+                || since_commit.1.elapsed() >= options.commit_every
+            {
                 self.commit_state(&mut writer, &state)?;
                 since_commit = (0, Instant::now());
             }
@@ -239,7 +251,11 @@ impl Index {
                 report.removed += 1;
             }
         }
-        state.last_sync = Some(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+        state.last_sync = Some(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        );
         self.commit_state(&mut writer, &state)?;
         writer.finish()?;
         report.elapsed = started.elapsed();
@@ -254,7 +270,10 @@ impl Index {
         let mut state = self.state()?;
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         if !state.roots.remove(&root) {
-            return Err(Error::NotARoot { path: root, roots: state.roots.into_iter().collect() });
+            return Err(Error::NotARoot {
+                path: root,
+                roots: state.roots.into_iter().collect(),
+            });
         }
         let mut removed = 0;
         for file in self.stored_files()? {
@@ -281,7 +300,9 @@ impl Index {
     pub fn writer_waiting(&self, wait: bool) -> Result<IndexWriter<'_>> {
         loop {
             match self.writer() {
-                Err(Error::IndexBusy { .. }) if wait => std::thread::sleep(Duration::from_millis(200)),
+                Err(Error::IndexBusy { .. }) if wait => {
+                    std::thread::sleep(Duration::from_millis(200))
+                }
                 other => return other,
             }
         }
@@ -292,8 +313,4 @@ impl Index {
 fn same_second(a: SystemTime, b: SystemTime) -> bool {
     let seconds = |t: SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     seconds(a) == seconds(b)
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }

@@ -11,8 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use cerca_query::{AgoUnit, DateField, DatePoint, DateRange, Expr, Node, TermKind, TextField};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -64,7 +64,12 @@ pub(crate) struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
-    pub fn new(fields: Fields, stopwords: &'a StopWords, operator: Operator, coordinate: bool) -> Self {
+    pub fn new(
+        fields: Fields,
+        stopwords: &'a StopWords,
+        operator: Operator,
+        coordinate: bool,
+    ) -> Self {
         Compiler {
             fields,
             stopwords,
@@ -106,10 +111,14 @@ impl<'a> Compiler<'a> {
             Expr::Term(term) => match term.kind {
                 TermKind::Exact => self.word(&term.text, scope, negated, self.keep_stopwords),
                 TermKind::Prefix => self.word_form(&term.text, scope, negated, None),
-                TermKind::Fuzzy { distance } => self.word_form(&term.text, scope, negated, Some(distance)),
+                TermKind::Fuzzy { distance } => {
+                    self.word_form(&term.text, scope, negated, Some(distance))
+                }
             },
             Expr::Phrase(phrase) => self.phrase(&phrase.text, phrase.slop, scope, negated),
-            Expr::Implicit(items) => self.clauses(items, self.operator == Operator::All, scope, negated),
+            Expr::Implicit(items) => {
+                self.clauses(items, self.operator == Operator::All, scope, negated)
+            }
             Expr::And(items) => self.clauses(items, true, scope, negated),
             Expr::Or(items) => self.clauses(items, false, scope, negated),
             Expr::Not(_) => self.clauses(std::slice::from_ref(node), true, scope, negated),
@@ -117,7 +126,10 @@ impl<'a> Compiler<'a> {
             Expr::Field { field, inner } => self.node(inner, Scope::Only(*field), negated),
             Expr::Path(pattern) => self.path(pattern),
             Expr::Ext(ext) => Some(Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.kind, &ext.trim_start_matches('.').to_lowercase()),
+                Term::from_field_text(
+                    self.fields.kind,
+                    &ext.trim_start_matches('.').to_lowercase(),
+                ),
                 IndexRecordOption::Basic,
             ))),
             Expr::Date { field, range } => Some(self.date(*field, range)),
@@ -130,7 +142,13 @@ impl<'a> Compiler<'a> {
 
     /// A list of clauses: all required (AND) or any (OR); `NOT`/`-` clauses
     /// exclude, `+` clauses are required either way.
-    fn clauses(&mut self, items: &[Node], all_required: bool, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+    fn clauses(
+        &mut self,
+        items: &[Node],
+        all_required: bool,
+        scope: Scope,
+        negated: bool,
+    ) -> Option<Box<dyn Query>> {
         let top_level = std::mem::replace(&mut self.coordinate, false);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for item in items {
@@ -164,9 +182,17 @@ impl<'a> Compiler<'a> {
     }
 
     /// A word through the analyzer: its stem and those of its other inflections.
-    fn word(&mut self, text: &str, scope: Scope, negated: bool, keep_stopword: bool) -> Option<Box<dyn Query>> {
+    fn word(
+        &mut self,
+        text: &str,
+        scope: Scope,
+        negated: bool,
+        keep_stopword: bool,
+    ) -> Option<Box<dyn Query>> {
         let mut tokens = Vec::new();
-        self.analyzer.analyze(text, |t| tokens.push((t.position, t.term.to_owned(), t.lowercase.to_owned())));
+        self.analyzer.analyze(text, |t| {
+            tokens.push((t.position, t.term.to_owned(), t.lowercase.to_owned()))
+        });
         if tokens.len() != 1 {
             // `Zapad-2025`, `dell'anno-luce`: several words make a phrase.
             return self.phrase(text, 0, scope, negated);
@@ -210,7 +236,13 @@ impl<'a> Compiler<'a> {
     }
 
     /// Words in order, `slop` extra positions allowed; stopwords included.
-    fn phrase(&mut self, text: &str, slop: u32, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
+    fn phrase(
+        &mut self,
+        text: &str,
+        slop: u32,
+        scope: Scope,
+        negated: bool,
+    ) -> Option<Box<dyn Query>> {
         let mut terms: Vec<(usize, String)> = self.analyzer.terms(text);
         let first = terms.first()?.0;
         for (position, term) in &mut terms {
@@ -222,9 +254,15 @@ impl<'a> Compiler<'a> {
         Some(self.per_field(scope, |fields, field| -> Box<dyn Query> {
             let (stemmed, _) = fields.text_fields(field);
             if let [(_, term)] = terms.as_slice() {
-                return Box::new(TermQuery::new(Term::from_field_text(stemmed, term), IndexRecordOption::WithFreqs));
+                return Box::new(TermQuery::new(
+                    Term::from_field_text(stemmed, term),
+                    IndexRecordOption::WithFreqs,
+                ));
             }
-            let offsets = terms.iter().map(|(position, term)| (*position, Term::from_field_text(stemmed, term))).collect();
+            let offsets = terms
+                .iter()
+                .map(|(position, term)| (*position, Term::from_field_text(stemmed, term)))
+                .collect();
             Box::new(PhraseQuery::new_with_offset_and_slop(offsets, slop))
         }))
     }
@@ -242,7 +280,8 @@ impl<'a> Compiler<'a> {
         fuzzy: Option<Option<u8>>,
     ) -> Option<Box<dyn Query>> {
         let mut words = Vec::new();
-        self.analyzer.analyze(text, |t| words.push(t.word.to_owned()));
+        self.analyzer
+            .analyze(text, |t| words.push(t.word.to_owned()));
         let word = words.pop()?;
         let distance = fuzzy.map(|distance| distance.unwrap_or_else(|| automatic_distance(&word)));
         if !negated {
@@ -262,13 +301,19 @@ impl<'a> Compiler<'a> {
         if words.is_empty() {
             let exact = self.word(text, scope, negated, true);
             return Some(match exact {
-                Some(exact) => Box::new(BooleanQuery::new(vec![(Occur::Should, exact), (Occur::Should, query)])),
+                Some(exact) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, exact),
+                    (Occur::Should, query),
+                ])),
                 None => query,
             });
         }
         // `dell'ener*` is one word; `zapad-20*` is `zapad` followed by a prefix.
         let leading = self.phrase(&words.join(" "), 0, scope, negated)?;
-        Some(Box::new(BooleanQuery::new(vec![(Occur::Must, leading), (Occur::Must, query)])))
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, leading),
+            (Occur::Must, query),
+        ])))
     }
 
     fn per_field(
@@ -281,7 +326,10 @@ impl<'a> Compiler<'a> {
             Scope::TitleAndBody => Box::new(BooleanQuery::new(vec![
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(make(&self.fields, TextField::Title), TITLE_BOOST)),
+                    Box::new(BoostQuery::new(
+                        make(&self.fields, TextField::Title),
+                        TITLE_BOOST,
+                    )),
                 ),
                 (Occur::Should, make(&self.fields, TextField::Body)),
             ])),
@@ -291,7 +339,9 @@ impl<'a> Compiler<'a> {
     /// `path:` with a fragment (`cucina`) or a glob (`cucina/*.md`).
     fn path(&self, pattern: &str) -> Option<Box<dyn Query>> {
         let regex = path_regex(pattern);
-        RegexQuery::from_pattern(&regex, self.fields.path).ok().map(|q| Box::new(q) as Box<dyn Query>)
+        RegexQuery::from_pattern(&regex, self.fields.path)
+            .ok()
+            .map(|q| Box::new(q) as Box<dyn Query>)
     }
 
     fn date(&self, field: DateField, range: &DateRange) -> Box<dyn Query> {
@@ -303,17 +353,29 @@ impl<'a> Compiler<'a> {
             Some(point) => make(Term::from_field_date_for_search(field, self.instant(point))),
             None => Bound::Unbounded,
         };
-        Box::new(RangeQuery::new(bound(range.start, Bound::Included), bound(range.end, Bound::Excluded)))
+        Box::new(RangeQuery::new(
+            bound(range.start, Bound::Included),
+            bound(range.end, Bound::Excluded),
+        ))
     }
 
     fn instant(&self, point: DatePoint) -> tantivy::DateTime {
         match point {
             DatePoint::Day(day) => {
-                let date = time::Month::try_from(day.month)
-                    .ok()
-                    .and_then(|month| time::Date::from_calendar_date(day.year, month, day.day).ok());
+                let date = time::Month::try_from(day.month).ok().and_then(|month| {
+                    time::Date::from_calendar_date(day.year, month, day.day).ok()
+                });
                 // The parser validates days; an invalid one can only be out of time's range.
-                date.map_or_else(|| tantivy::DateTime::from_timestamp_secs(if day.year < 0 { i64::MIN / 2 } else { i64::MAX / 2 }), day_to_datetime)
+                date.map_or_else(
+                    || {
+                        tantivy::DateTime::from_timestamp_secs(if day.year < 0 {
+                            i64::MIN / 2
+                        } else {
+                            i64::MAX / 2
+                        })
+                    },
+                    day_to_datetime,
+                )
             }
             DatePoint::Ago { amount, unit } => {
                 let hours = u64::from(amount)
@@ -345,24 +407,32 @@ impl Fields {
 fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
     match &node.expr {
         Expr::Term(term) if term.kind == TermKind::Exact => words.push(&term.text),
-        Expr::Implicit(items) | Expr::And(items) | Expr::Or(items) => {
-            items.iter().for_each(|item| collect_exact_words(item, words))
+        Expr::Implicit(items) | Expr::And(items) | Expr::Or(items) => items
+            .iter()
+            .for_each(|item| collect_exact_words(item, words)),
+        Expr::Required(inner) | Expr::Field { inner, .. } | Expr::Boost { inner, .. } => {
+            collect_exact_words(inner, words)
         }
-        Expr::Required(inner) | Expr::Field { inner, .. } | Expr::Boost { inner, .. } => collect_exact_words(inner, words),
         _ => {}
     }
 }
 
 /// Matches everything `query` does not (a lone negative in an OR).
 fn everything_but(query: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, query)]))
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (Occur::MustNot, query),
+    ]))
 }
 
 /// Scores `query` as usual plus a large constant when it matches, so that
 /// documents matching more clauses rank first.
 fn coordinated(query: Box<dyn Query>) -> Box<dyn Query> {
     let flat = Box::new(ConstScoreQuery::new(query.box_clone(), COORDINATION_SCORE));
-    Box::new(BooleanQuery::new(vec![(Occur::Should, query), (Occur::Should, flat)]))
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, query),
+        (Occur::Should, flat),
+    ]))
 }
 
 /// Lucene's automatic fuzziness: 0 edits up to 2 chars, 1 up to 5, then 2.
@@ -405,7 +475,10 @@ pub(crate) fn path_regex(pattern: &str) -> String {
             '[' => {
                 let class: String = chars.by_ref().take_while(|&c| c != ']').collect();
                 regex.push('[');
-                let class = class.strip_prefix('!').map(|rest| format!("^{rest}")).unwrap_or(class);
+                let class = class
+                    .strip_prefix('!')
+                    .map(|rest| format!("^{rest}"))
+                    .unwrap_or(class);
                 for c in class.chars() {
                     if matches!(c, '[' | ']' | '\\' | '&' | '~') {
                         regex.push('\\');

@@ -129,32 +129,57 @@ impl Index {
     /// Searches with an already parsed query.
     pub fn search_parsed(&self, node: &Node, options: &SearchOptions) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let mut compiled = Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node);
+        let mut compiled =
+            Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node);
         let mut relaxed = false;
-        let (mut found, mut total) = self.collect(&searcher, self.restrict(compiled.query.box_clone(), options), options)?;
+        let (mut found, mut total) = self.collect(
+            &searcher,
+            self.restrict(compiled.query.box_clone(), options),
+            options,
+        )?;
         if total == 0 && options.operator == Operator::All && has_several_clauses(node) {
-            compiled = Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node);
-            (found, total) = self.collect(&searcher, self.restrict(compiled.query.box_clone(), options), options)?;
+            compiled =
+                Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node);
+            (found, total) = self.collect(
+                &searcher,
+                self.restrict(compiled.query.box_clone(), options),
+                options,
+            )?;
             relaxed = total > 0;
         }
-        let mut highlighter = options.snippets.then(|| Highlighter::new(compiled.highlight));
+        let mut highlighter = options
+            .snippets
+            .then(|| Highlighter::new(compiled.highlight));
         let mut hits = Vec::with_capacity(found.len());
         for (i, (score, address)) in found.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, options.offset + i + 1, score, highlighter.as_mut()));
         }
-        Ok(SearchResults { hits, total, relaxed })
+        Ok(SearchResults {
+            hits,
+            total,
+            relaxed,
+        })
     }
 
     /// How a parsed query is understood: its tree, then the index terms it looks up.
     pub fn explain(&self, node: &Node) -> String {
-        let compiled = Compiler::new(self.fields, &self.stopwords, Operator::All, false).compile(node);
-        format!("{}\nsearches: {:?}", cerca_query::explain(node).trim_end(), compiled.query)
+        let compiled =
+            Compiler::new(self.fields, &self.stopwords, Operator::All, false).compile(node);
+        format!(
+            "{}\nsearches: {:?}",
+            cerca_query::explain(node).trim_end(),
+            compiled.query
+        )
     }
 
     /// The number of documents matching `query`.
     pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
-        let options = SearchOptions { limit: 0, snippets: false, ..options.clone() };
+        let options = SearchOptions {
+            limit: 0,
+            snippets: false,
+            ..options.clone()
+        };
         Ok(self.search(query, &options)?.total)
     }
 
@@ -165,7 +190,9 @@ impl Index {
         let places: Vec<(Occur, Box<dyn Query>)> = options
             .within
             .iter()
-            .filter_map(|place| RegexQuery::from_pattern(&under_regex(place), self.fields.path).ok())
+            .filter_map(|place| {
+                RegexQuery::from_pattern(&under_regex(place), self.fields.path).ok()
+            })
             .map(|q| (Occur::Should, Box::new(q) as Box<dyn Query>))
             .collect();
         Box::new(BooleanQuery::new(vec![
@@ -179,7 +206,7 @@ impl Index {
         searcher: &Searcher,
         query: Box<dyn Query>,
         options: &SearchOptions,
-    ) -> Result<(Vec<(Option<f32>, DocAddress)>, usize)> {
+    ) -> Result<(Vec<ScoredAddress>, usize)> {
         if options.limit == 0 {
             return Ok((Vec::new(), searcher.search(&*query, &Count)?));
         }
@@ -187,10 +214,20 @@ impl Index {
         Ok(match options.sort {
             SortOrder::Score => {
                 let (found, total) = searcher.search(&*query, &(top.order_by_score(), Count))?;
-                (found.into_iter().map(|(score, a)| (Some(score), a)).collect(), total)
+                (
+                    found
+                        .into_iter()
+                        .map(|(score, a)| (Some(score), a))
+                        .collect(),
+                    total,
+                )
             }
             SortOrder::DateAscending | SortOrder::DateDescending => {
-                let order = if options.sort == SortOrder::DateAscending { Order::Asc } else { Order::Desc };
+                let order = if options.sort == SortOrder::DateAscending {
+                    Order::Asc
+                } else {
+                    Order::Desc
+                };
                 let by_date = top.order_by_fast_field::<tantivy::DateTime>("date", order);
                 let (found, total) = searcher.search(&*query, &(by_date, Count))?;
                 (without_scores(found), total)
@@ -203,17 +240,41 @@ impl Index {
         })
     }
 
-    fn hit(&self, doc: &TantivyDocument, rank: usize, score: Option<f32>, highlighter: Option<&mut Highlighter>) -> Hit {
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        rank: usize,
+        score: Option<f32>,
+        highlighter: Option<&mut Highlighter>,
+    ) -> Hit {
         let f = self.fields;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let body = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or_default();
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let body = doc
+            .get_first(f.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
         Hit {
             rank,
             score,
-            path: doc.get_first(f.key).and_then(|v| v.as_bytes()).map(path_from_bytes).unwrap_or_default(),
+            path: doc
+                .get_first(f.key)
+                .and_then(|v| v.as_bytes())
+                .map(path_from_bytes)
+                .unwrap_or_default(),
             title: text(f.title),
-            date: doc.get_first(f.date).and_then(|v| v.as_datetime()).map(datetime_to_day),
-            modified: doc.get_first(f.modified).and_then(|v| v.as_datetime()).map_or(SystemTime::UNIX_EPOCH, system_time),
+            date: doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .map(datetime_to_day),
+            modified: doc
+                .get_first(f.modified)
+                .and_then(|v| v.as_datetime())
+                .map_or(SystemTime::UNIX_EPOCH, system_time),
             size: doc.get_first(f.size).and_then(|v| v.as_u64()).unwrap_or(0),
             kind: text(f.kind),
             snippet: highlighter.map(|h| h.snippet(body)),
@@ -221,15 +282,27 @@ impl Index {
     }
 }
 
+/// A found document and its score, if hits are ranked by score.
+type ScoredAddress = (Option<f32>, DocAddress);
+
 /// Hits ordered by something else than score carry no score.
-fn without_scores<K>(found: Vec<(K, DocAddress)>) -> Vec<(Option<f32>, DocAddress)> {
-    found.into_iter().map(|(_, address)| (None, address)).collect()
+fn without_scores<K>(found: Vec<(K, DocAddress)>) -> Vec<ScoredAddress> {
+    found
+        .into_iter()
+        .map(|(_, address)| (None, address))
+        .collect()
 }
 
 /// Whether the query is several clauses side by side (what AND-to-OR fallback relaxes).
 fn has_several_clauses(node: &Node) -> bool {
     match &node.expr {
-        Expr::Implicit(items) => items.iter().filter(|item| !matches!(item.expr, Expr::Not(_))).count() > 1,
+        Expr::Implicit(items) => {
+            items
+                .iter()
+                .filter(|item| !matches!(item.expr, Expr::Not(_)))
+                .count()
+                > 1
+        }
         _ => false,
     }
 }

@@ -42,7 +42,10 @@ struct Match {
 
 impl Highlighter {
     pub fn new(highlight: Highlight) -> Self {
-        Highlighter { highlight, analyzer: WordAnalyzer::new() }
+        Highlighter {
+            highlight,
+            analyzer: WordAnalyzer::new(),
+        }
     }
 
     /// The best passage of `text`, or its beginning if nothing matches.
@@ -72,11 +75,16 @@ impl Highlighter {
                     highlight
                         .fuzzy
                         .iter()
-                        .position(|(word, distance)| strsim::osa_distance(word, token.word) <= usize::from(*distance))
+                        .position(|(word, distance)| {
+                            strsim::osa_distance(word, token.word) <= usize::from(*distance)
+                        })
                         .map(|i| stems.len() + highlight.prefixes.len() + i)
                 });
             if let Some(word) = word {
-                matches.push(Match { range: token.offset_from..token.offset_to, word });
+                matches.push(Match {
+                    range: token.offset_from..token.offset_to,
+                    word,
+                });
             }
         });
         matches
@@ -90,7 +98,10 @@ fn best_window(text: &str, matches: &[Match]) -> Range<usize> {
             return start..text.len();
         };
         // End between words, not inside one.
-        let cut = text[start..start + end].rfind(char::is_whitespace).filter(|&at| at > end / 2).unwrap_or(end);
+        let cut = text[start..start + end]
+            .rfind(char::is_whitespace)
+            .filter(|&at| at > end / 2)
+            .unwrap_or(end);
         start..start + cut
     };
     let mut best: Option<(usize, usize, Range<usize>)> = None;
@@ -98,7 +109,9 @@ fn best_window(text: &str, matches: &[Match]) -> Range<usize> {
         // Start a little before the first match, at a word boundary.
         let start = lead_in_start(text, first.range.start);
         let window = window_bytes(start);
-        let inside = matches[i..].iter().take_while(|m| m.range.end <= window.end);
+        let inside = matches[i..]
+            .iter()
+            .take_while(|m| m.range.end <= window.end);
         let distinct: HashSet<usize> = inside.clone().map(|m| m.word).collect();
         let score = (distinct.len(), inside.count());
         if best.as_ref().is_none_or(|(d, n, _)| score > (*d, *n)) {
@@ -121,7 +134,9 @@ fn lead_in_start(text: &str, at: usize) -> usize {
             return sentence;
         }
     }
-    before[lead_in..].find(char::is_whitespace).map_or(lead_in, |i| lead_in + i)
+    before[lead_in..]
+        .find(char::is_whitespace)
+        .map_or(lead_in, |i| lead_in + i)
 }
 
 /// The window's text with whitespace collapsed and highlight ranges remapped.
@@ -131,7 +146,10 @@ fn render(text: &str, window: Range<usize>, matches: &[Match]) -> Snippet {
         out.push('…');
     }
     let mut highlights = Vec::new();
-    let mut pending = matches.iter().filter(|m| m.range.start >= window.start && m.range.end <= window.end).peekable();
+    let mut pending = matches
+        .iter()
+        .filter(|m| m.range.start >= window.start && m.range.end <= window.end)
+        .peekable();
     let mut open: Option<(usize, usize)> = None; // (snippet start, source end)
     let mut last_was_space = true;
     for (i, c) in text[window.clone()].char_indices() {
@@ -162,14 +180,20 @@ fn render(text: &str, window: Range<usize>, matches: &[Match]) -> Snippet {
     if window.end < text.len() {
         out.push('…');
     }
-    Snippet { text: out, highlights }
+    Snippet {
+        text: out,
+        highlights,
+    }
 }
 
 fn floor_char_boundary(text: &str, at: usize) -> usize {
     if at >= text.len() {
         return text.len();
     }
-    (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
+    (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -185,7 +209,11 @@ mod tests {
     }
 
     fn marked(snippet: &Snippet) -> Vec<&str> {
-        snippet.highlights.iter().map(|r| &snippet.text[r.clone()]).collect()
+        snippet
+            .highlights
+            .iter()
+            .map(|r| &snippet.text[r.clone()])
+            .collect()
     }
 
     #[test]
@@ -206,7 +234,8 @@ mod tests {
     #[test]
     fn picks_the_window_with_the_most_distinct_words() {
         let filler = "parole senza importanza alcuna. ".repeat(20);
-        let text = format!("{filler}Il ministro parla. {filler}Il ministro della difesa parla. {filler}");
+        let text =
+            format!("{filler}Il ministro parla. {filler}Il ministro della difesa parla. {filler}");
         let snippet = highlighter(&["ministr", "difes"], &[], &[]).snippet(&text);
         assert_eq!(marked(&snippet), ["ministro", "difesa"]);
         assert!(snippet.text.starts_with('…') && snippet.text.ends_with('…'));
