@@ -35,3 +35,8 @@ pub use sync::{IndexState, NoProgress, SyncOptions, SyncProgress, SyncReport};
 
 /// The query language, re-exported for programs that parse queries themselves.
 pub use cerca_query as query;
+
+/// The README's Rust examples, compiled and run as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
