@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::index::path_bytes;
 use crate::read::{read_file, Extractors, FoundFile, ReadLimits, Walk, WalkEvent, WalkOptions};
 use crate::{Document, Index, IndexWriter};
 
@@ -33,8 +34,8 @@ impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
             walk: WalkOptions::default(),
-            commit_every_bytes: 256 << 20,
-            commit_every: Duration::from_secs(30),
+            commit_every_bytes: 64 << 20,
+            commit_every: Duration::from_secs(10),
             wait_for_lock: false,
         }
     }
@@ -62,6 +63,23 @@ pub struct SyncReport {
     pub failures: Vec<(PathBuf, String)>,
 }
 
+impl SyncReport {
+    fn count_skip(&mut self, reason: String) {
+        self.skipped += 1;
+        *self.skipped_by_reason.entry(reason).or_default() += 1;
+    }
+
+    fn count_indexed(&mut self, kind: &str) {
+        *self.indexed_by_kind.entry(kind.to_owned()).or_default() += 1;
+    }
+
+    fn count_failure(&mut self, path: &Path, message: String, progress: &mut dyn SyncProgress) {
+        self.failed += 1;
+        progress.problem(path, &message, true);
+        self.failures.push((path.to_path_buf(), message));
+    }
+}
+
 fn as_seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_f64(duration.as_secs_f64())
 }
@@ -87,6 +105,51 @@ pub struct IndexState {
     pub roots: BTreeSet<PathBuf>,
     /// When the last complete sync ended (seconds since the Unix epoch).
     pub last_sync: Option<u64>,
+    /// Files already read whose size and modification time no document
+    /// records: touched after indexing (same content), or skipped once read
+    /// (binary). With them a sync reads neither again until it changes.
+    /// Keyed by the hex of the path's bytes.
+    #[serde(default)]
+    known: BTreeMap<String, KnownFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct KnownFile {
+    modified: u64,
+    size: u64,
+    /// Why it is not indexed; `None`: its document is current.
+    skipped: Option<String>,
+}
+
+impl KnownFile {
+    fn of(found: &FoundFile, skipped: Option<String>) -> KnownFile {
+        KnownFile {
+            modified: seconds(found.modified),
+            size: found.size,
+            skipped,
+        }
+    }
+
+    fn matches(&self, found: &FoundFile) -> bool {
+        self.size == found.size && self.modified == seconds(found.modified)
+    }
+}
+
+fn known_key(path: &Path) -> String {
+    path_bytes(path)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What the walk decided about a file.
+enum Plan {
+    /// New or changed: read it.
+    Read { found: FoundFile, is_new: bool },
+    /// Up to date, nothing to read.
+    Unchanged { kind: String },
+    /// Skipped when last read and not changed since.
+    StillSkipped { reason: String },
 }
 
 impl Index {
@@ -136,52 +199,40 @@ impl Index {
         // files seen tell which documents to remove.
         let mut to_read: Vec<(FoundFile, bool)> = Vec::new();
         let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut failed_dirs: Vec<PathBuf> = Vec::new();
+        let mut unwalked: Vec<PathBuf> = Vec::new();
         for root in &roots {
             let walk = match Walk::new(root, &options.walk, &extractors) {
                 Ok(walk) => walk,
                 Err(error) => {
-                    report.failed += 1;
-                    progress.problem(root, &error.to_string(), true);
-                    report.failures.push((root.clone(), error.to_string()));
-                    failed_dirs.push(root.clone());
+                    report.count_failure(root, error.to_string(), progress);
+                    unwalked.push(root.clone());
                     continue;
                 }
             };
             for event in walk {
                 match event {
                     WalkEvent::File(found) => {
-                        seen.insert(found.path.clone());
-                        match stored.get(&found.path) {
-                            Some(&(modified, size))
-                                if size == found.size && same_second(modified, found.modified) =>
-                            {
+                        // A file under two nested roots is walked twice.
+                        if !seen.insert(found.path.clone()) {
+                            continue;
+                        }
+                        match plan(&found, stored.get(&found.path), &state) {
+                            Plan::Read { found, is_new } => to_read.push((found, is_new)),
+                            Plan::Unchanged { kind } => {
                                 report.unchanged += 1;
-                                *report
-                                    .indexed_by_kind
-                                    .entry(found.kind.clone())
-                                    .or_default() += 1;
+                                report.count_indexed(&kind);
                             }
-                            previous => {
-                                let is_new = previous.is_none();
-                                to_read.push((found, is_new));
-                            }
+                            Plan::StillSkipped { reason } => report.count_skip(reason),
                         }
                     }
                     WalkEvent::Skipped { path, reason } => {
-                        report.skipped += 1;
-                        *report
-                            .skipped_by_reason
-                            .entry(reason.to_string())
-                            .or_default() += 1;
+                        report.count_skip(reason.label());
                         progress.problem(&path, &reason.to_string(), false);
                     }
                     WalkEvent::Failed { path, error } => {
-                        report.failed += 1;
-                        progress.problem(&path, &error.to_string(), true);
-                        report.failures.push((path.clone(), error.to_string()));
+                        report.count_failure(&path, error.to_string(), progress);
                         // Whatever was indexed under an unreadable entry stays.
-                        failed_dirs.push(path);
+                        unwalked.push(path);
                     }
                 }
             }
@@ -193,46 +244,44 @@ impl Index {
         };
         let mut since_commit = (0u64, Instant::now());
         for (found, is_new) in to_read {
+            let key = known_key(&found.path);
             match read_file(&found, &extractors, &limits) {
                 Ok(read) => {
                     report.bytes_read += read.bytes_read;
                     since_commit.0 += read.bytes_read;
-                    let unchanged = !is_new && self.stored_hash(&found.path)? == Some(read.hash);
-                    if unchanged {
-                        // Only touched: re-indexing would give the same document.
+                    report.count_indexed(&found.kind);
+                    if !is_new && self.stored_hash(&found.path)? == Some(read.hash) {
+                        // Only touched: remember the new stamp instead of re-indexing.
+                        state.known.insert(key, KnownFile::of(&found, None));
                         report.unchanged += 1;
-                    } else if is_new {
-                        writer.add(&Document::from_file(found.clone(), read))?;
-                        report.added += 1;
                     } else {
-                        writer.replace(&Document::from_file(found.clone(), read))?;
-                        report.updated += 1;
+                        state.known.remove(&key);
+                        let document = Document::from_file(found.clone(), read);
+                        if is_new {
+                            writer.add(&document)?;
+                            report.added += 1;
+                        } else {
+                            writer.replace(&document)?;
+                            report.updated += 1;
+                        }
                     }
-                    *report
-                        .indexed_by_kind
-                        .entry(found.kind.clone())
-                        .or_default() += 1;
                 }
                 Err(error) if error.is_skip() => {
-                    report.skipped += 1;
                     let reason = error
                         .skip_reason()
-                        .map_or_else(|| error.to_string(), |r| r.to_string());
-                    *report.skipped_by_reason.entry(reason).or_default() += 1;
+                        .map_or_else(|| error.to_string(), |r| r.label());
+                    state
+                        .known
+                        .insert(key, KnownFile::of(&found, Some(reason.clone())));
+                    report.count_skip(reason);
                     progress.problem(&found.path, &error.to_string(), false);
                     if !is_new {
-                        // It is no longer something we index (it became binary, say).
+                        // No longer something we index (it became binary, say).
                         writer.delete(&found.path);
                         report.removed += 1;
                     }
                 }
-                Err(error) => {
-                    report.failed += 1;
-                    progress.problem(&found.path, &error.to_string(), true);
-                    report
-                        .failures
-                        .push((found.path.clone(), error.to_string()));
-                }
+                Err(error) => report.count_failure(&found.path, error.to_string(), progress),
             }
             progress.file_done(&found.path, found.size);
             if since_commit.0 >= options.commit_every_bytes
@@ -243,19 +292,20 @@ impl Index {
             }
         }
 
-        for path in stored.keys() {
-            let under_synced_root = roots.iter().any(|root| path.starts_with(root));
-            let protected = failed_dirs.iter().any(|dir| path.starts_with(dir));
-            if under_synced_root && !protected && !seen.contains(path) {
-                writer.delete(path);
-                report.removed += 1;
-            }
+        let gone = |path: &Path| {
+            roots.iter().any(|root| path.starts_with(root))
+                && !unwalked.iter().any(|dir| path.starts_with(dir))
+                && !seen.contains(path)
+        };
+        for path in stored.keys().filter(|path| gone(path)) {
+            writer.delete(path);
+            report.removed += 1;
         }
-        state.last_sync = Some(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-        );
+        state.known.retain(|key, _| {
+            let path = crate::index::path_from_bytes(&unhex(key));
+            !gone(&path)
+        });
+        state.last_sync = Some(seconds(SystemTime::now()));
         self.commit_state(&mut writer, &state)?;
         writer.finish()?;
         report.elapsed = started.elapsed();
@@ -283,6 +333,10 @@ impl Index {
                 removed += 1;
             }
         }
+        state.known.retain(|key, _| {
+            let path = crate::index::path_from_bytes(&unhex(key));
+            !path.starts_with(&root) || state.roots.iter().any(|other| path.starts_with(other))
+        });
         self.commit_state(&mut writer, &state)?;
         writer.finish()?;
         Ok(removed)
@@ -309,8 +363,43 @@ impl Index {
     }
 }
 
+/// What to do with a file the walk found, given what the index holds.
+fn plan(found: &FoundFile, stored: Option<&(SystemTime, u64)>, state: &IndexState) -> Plan {
+    let known = state
+        .known
+        .get(&known_key(&found.path))
+        .filter(|known| known.matches(found));
+    let kind = found.kind.clone();
+    match (stored, known) {
+        (
+            _,
+            Some(KnownFile {
+                skipped: Some(reason),
+                ..
+            }),
+        ) => Plan::StillSkipped {
+            reason: reason.clone(),
+        },
+        (Some(_), Some(_)) => Plan::Unchanged { kind },
+        (Some(&(modified, size)), None)
+            if size == found.size && seconds(modified) == seconds(found.modified) =>
+        {
+            Plan::Unchanged { kind }
+        }
+        (stored, _) => Plan::Read {
+            found: found.clone(),
+            is_new: stored.is_none(),
+        },
+    }
+}
+
 /// Modification times as the index stores them: to the second.
-fn same_second(a: SystemTime, b: SystemTime) -> bool {
-    let seconds = |t: SystemTime| t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    seconds(a) == seconds(b)
+fn seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn unhex(key: &str) -> Vec<u8> {
+    (0..key.len() / 2)
+        .filter_map(|i| u8::from_str_radix(key.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
 }

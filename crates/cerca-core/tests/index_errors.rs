@@ -24,8 +24,14 @@ fn a_foreign_directory_is_refused_and_left_alone() {
     assert!(matches!(error, Error::NotAnIndex { .. }), "{error}");
     let error = Index::create(dir.path()).unwrap_err();
     assert!(matches!(error, Error::NotAnIndex { .. }), "{error}");
-    assert!(matches!(Index::open_or_create(dir.path()), Err(Error::NotAnIndex { .. })));
-    assert_eq!(fs::read_to_string(dir.path().join("tesi.txt")).unwrap(), "la mia tesi");
+    assert!(matches!(
+        Index::open_or_create(dir.path()),
+        Err(Error::NotAnIndex { .. })
+    ));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("tesi.txt")).unwrap(),
+        "la mia tesi"
+    );
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
@@ -35,7 +41,10 @@ fn a_tantivy_index_not_written_by_cerca_is_refused() {
     let schema = tantivy::schema::Schema::builder().build();
     tantivy::Index::create_in_dir(dir.path(), schema).unwrap();
     let error = Index::open(dir.path()).unwrap_err();
-    assert!(error.to_string().contains("not written by cerca"), "{error}");
+    assert!(
+        error.to_string().contains("not written by cerca"),
+        "{error}"
+    );
 }
 
 fn index_with_a_document() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -52,7 +61,11 @@ fn index_with_a_document() -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn another_format_version_is_incompatible() {
     let (_dir, path) = index_with_a_document();
-    fs::write(path.join("cerca-index.json"), r#"{"format": 999, "created_by": "cerca 9"}"#).unwrap();
+    fs::write(
+        path.join("cerca-index.json"),
+        r#"{"format": 999, "created_by": "cerca 9"}"#,
+    )
+    .unwrap();
     let error = Index::open(&path).unwrap_err();
     assert!(matches!(error, Error::IncompatibleIndex { .. }), "{error}");
 }
@@ -63,10 +76,16 @@ fn damaged_files_are_reported_as_corrupt_and_kept() {
     fs::write(path.join("meta.json"), "{ not json").unwrap();
     let error = Index::open(&path).unwrap_err();
     assert!(matches!(error, Error::CorruptIndex { .. }), "{error}");
-    assert_eq!(fs::read_to_string(path.join("meta.json")).unwrap(), "{ not json");
+    assert_eq!(
+        fs::read_to_string(path.join("meta.json")).unwrap(),
+        "{ not json"
+    );
 
     fs::write(path.join("cerca-index.json"), "garbage").unwrap();
-    assert!(matches!(Index::open(&path), Err(Error::CorruptIndex { .. })));
+    assert!(matches!(
+        Index::open(&path),
+        Err(Error::CorruptIndex { .. })
+    ));
 }
 
 #[test]
@@ -77,7 +96,10 @@ fn a_second_writer_is_told_the_index_is_busy() {
     let second = Index::open(&path).unwrap();
     let error = second.writer().err().expect("the second writer must fail");
     assert!(matches!(error, Error::IndexBusy { .. }), "{error}");
-    assert!(error.to_string().contains(&path.display().to_string()), "{error}");
+    assert!(
+        error.to_string().contains(&path.display().to_string()),
+        "{error}"
+    );
     // Readers keep searching the last commit meanwhile.
     assert_eq!(second.count("testo", &Default::default()).unwrap(), 1);
 }
@@ -86,11 +108,19 @@ fn a_second_writer_is_told_the_index_is_busy() {
 fn index_files_are_readable_by_their_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let (_dir, path) = index_with_a_document();
-    assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
     for entry in fs::read_dir(&path).unwrap() {
         let entry = entry.unwrap();
         let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode & 0o077, 0, "{} has mode {mode:o}", entry.path().display());
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "{} has mode {mode:o}",
+            entry.path().display()
+        );
     }
 }
 
@@ -98,10 +128,16 @@ fn index_files_are_readable_by_their_owner_only() {
 fn documents_are_added_replaced_and_deleted_by_path() {
     let index = Index::create_in_ram().unwrap();
     let mut writer = index.writer().unwrap();
-    writer.add(&Document::new("/n/a.txt", "A", "prima versione")).unwrap();
-    writer.add(&Document::new("/n/b.txt", "B", "altro testo")).unwrap();
+    writer
+        .add(&Document::new("/n/a.txt", "A", "prima versione"))
+        .unwrap();
+    writer
+        .add(&Document::new("/n/b.txt", "B", "altro testo"))
+        .unwrap();
     writer.commit().unwrap();
-    writer.replace(&Document::new("/n/a.txt", "A", "seconda versione")).unwrap();
+    writer
+        .replace(&Document::new("/n/a.txt", "A", "seconda versione"))
+        .unwrap();
     writer.commit().unwrap();
     assert_eq!(index.num_docs(), 2);
     assert_eq!(index.count("prima", &Default::default()).unwrap(), 0);

@@ -9,7 +9,11 @@ use cerca_core::{Document, Error, Index, Operator, SearchOptions, SortOrder};
 use common::{count, seed_index};
 
 fn day(text: &str) -> time::Date {
-    time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]")).unwrap()
+    time::Date::parse(
+        text,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap()
 }
 
 /// Five small documents with titles, kinds, dates and modification times.
@@ -18,11 +22,41 @@ fn corpus() -> Index {
     let mut writer = index.writer().unwrap();
     let now = SystemTime::now();
     let docs = [
-        ("/notes/cucina/pasta.md", "Pasta al pomodoro", "La pasta al pomodoro della nonna. Il pomodoro è maturo.", Some("2024-05-01"), 2),
-        ("/notes/cucina/dolci/torta.txt", "Torta di mele", "Una torta di mele e cannella, ricetta della casa bianca.", Some("2025-09-15"), 40),
-        ("/notes/politica/trump.txt", "Trump e la Casa Bianca", "Il presidente Trump alla Casa Bianca incontra il ministro della Difesa.", Some("2025-09-20"), 400),
-        ("/notes/politica/energia.html", "Energia", "Il prezzo dell'energia e del gas sale; la crisi energetica continua.", None, 1),
-        ("/notes/viaggi/minsk.txt", "Viaggio a Minsk", "Lukashenko e i bielorussi a Minsk; esercitazioni militari in Bielorussia.", Some("2025-10-02"), 10),
+        (
+            "/notes/cucina/pasta.md",
+            "Pasta al pomodoro",
+            "La pasta al pomodoro della nonna. Il pomodoro è maturo.",
+            Some("2024-05-01"),
+            2,
+        ),
+        (
+            "/notes/cucina/dolci/torta.txt",
+            "Torta di mele",
+            "Una torta di mele e cannella, ricetta della casa bianca.",
+            Some("2025-09-15"),
+            40,
+        ),
+        (
+            "/notes/politica/trump.txt",
+            "Trump e la Casa Bianca",
+            "Il presidente Trump alla Casa Bianca incontra il ministro della Difesa.",
+            Some("2025-09-20"),
+            400,
+        ),
+        (
+            "/notes/politica/energia.html",
+            "Energia",
+            "Il prezzo dell'energia e del gas sale; la crisi energetica continua.",
+            None,
+            1,
+        ),
+        (
+            "/notes/viaggi/minsk.txt",
+            "Viaggio a Minsk",
+            "Lukashenko e i bielorussi a Minsk; esercitazioni militari in Bielorussia.",
+            Some("2025-10-02"),
+            10,
+        ),
     ];
     for (path, title, body, date, days_ago) in docs {
         let mut doc = Document::new(path, title, body);
@@ -36,7 +70,10 @@ fn corpus() -> Index {
 
 /// File names (without extension) of all matches, sorted.
 fn names(index: &Index, query: &str) -> Vec<String> {
-    let options = SearchOptions { limit: 100, ..Default::default() };
+    let options = SearchOptions {
+        limit: 100,
+        ..Default::default()
+    };
     let mut names: Vec<String> = common::paths(index, query, &options)
         .into_iter()
         .map(|p: PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned())
@@ -49,9 +86,20 @@ fn names(index: &Index, query: &str) -> Vec<String> {
 fn words_are_anded_by_default_and_ored_on_request() {
     let index = corpus();
     assert_eq!(names(&index, "casa bianca"), ["torta", "trump"]);
-    assert!(index.search("pasta torta", &SearchOptions::default()).unwrap().relaxed, "no document has both");
+    assert!(
+        index
+            .search("pasta torta", &SearchOptions::default())
+            .unwrap()
+            .relaxed,
+        "no document has both"
+    );
     assert_eq!(names(&index, "pasta AND torta"), Vec::<String>::new());
-    let any = SearchOptions { operator: Operator::Any, limit: 100, sort: SortOrder::Path, ..Default::default() };
+    let any = SearchOptions {
+        operator: Operator::Any,
+        limit: 100,
+        sort: SortOrder::Path,
+        ..Default::default()
+    };
     let paths = common::paths(&index, "pasta torta", &any);
     assert_eq!(paths.len(), 2);
 }
@@ -59,11 +107,18 @@ fn words_are_anded_by_default_and_ored_on_request() {
 #[test]
 fn and_falls_back_to_or_ranking_fuller_matches_first() {
     let index = corpus();
-    let results = index.search("pomodoro torta mele", &SearchOptions::default()).unwrap();
+    let results = index
+        .search("pomodoro torta mele", &SearchOptions::default())
+        .unwrap();
     assert!(results.relaxed);
     assert_eq!(results.total, 2);
-    assert!(results.hits[0].path.ends_with("torta.txt"), "two of three words beat one");
-    let strict = index.search("pomodoro maturo", &SearchOptions::default()).unwrap();
+    assert!(
+        results.hits[0].path.ends_with("torta.txt"),
+        "two of three words beat one"
+    );
+    let strict = index
+        .search("pomodoro maturo", &SearchOptions::default())
+        .unwrap();
     assert!(!strict.relaxed);
     let none = index.search("zzz yyy", &SearchOptions::default()).unwrap();
     assert_eq!((none.total, none.relaxed), (0, false));
@@ -78,7 +133,10 @@ fn boolean_operators_and_exclusions() {
     assert_eq!(names(&index, "NOT casa"), ["energia", "minsk", "pasta"]);
     assert_eq!(names(&index, "-casa"), ["energia", "minsk", "pasta"]);
     assert_eq!(names(&index, "(pasta OR torta) AND NOT mele"), ["pasta"]);
-    assert_eq!(names(&index, "pasta OR NOT casa"), ["energia", "minsk", "pasta"]);
+    assert_eq!(
+        names(&index, "pasta OR NOT casa"),
+        ["energia", "minsk", "pasta"]
+    );
     // Lower-case and Italian connectives are words (here stopwords, dropped).
     assert_eq!(names(&index, "pasta or pomodoro"), ["pasta"]);
 }
@@ -86,7 +144,11 @@ fn boolean_operators_and_exclusions() {
 #[test]
 fn required_words_hold_even_in_any_mode() {
     let index = corpus();
-    let any = SearchOptions { operator: Operator::Any, limit: 100, ..Default::default() };
+    let any = SearchOptions {
+        operator: Operator::Any,
+        limit: 100,
+        ..Default::default()
+    };
     let paths = common::paths(&index, "+torta pasta trump", &any);
     assert_eq!(paths.len(), 1);
     assert!(paths[0].ends_with("torta.txt"));
@@ -156,8 +218,14 @@ fn dates_on_the_document_date() {
     assert_eq!(names(&index, "date:>2025-09-20"), ["minsk"]);
     assert_eq!(names(&index, "date:<2025"), ["pasta"]);
     assert_eq!(names(&index, "date:<=2025-09-15"), ["pasta", "torta"]);
-    assert_eq!(names(&index, "date:[2025-09-01 TO 2025-09-30]"), ["torta", "trump"]);
-    assert_eq!(names(&index, "date:2025-09-01..2025-09-30"), ["torta", "trump"]);
+    assert_eq!(
+        names(&index, "date:[2025-09-01 TO 2025-09-30]"),
+        ["torta", "trump"]
+    );
+    assert_eq!(
+        names(&index, "date:2025-09-01..2025-09-30"),
+        ["torta", "trump"]
+    );
     assert_eq!(names(&index, "date:2025-09-16.."), ["minsk", "trump"]);
     assert_eq!(names(&index, "torta date:2025"), ["torta"]);
 }
@@ -167,47 +235,84 @@ fn dates_on_the_modification_time() {
     let index = corpus();
     assert_eq!(names(&index, "modified:>7d"), ["energia", "pasta"]);
     assert_eq!(names(&index, "modified:<30d"), ["torta", "trump"]);
-    assert_eq!(names(&index, "modified:>1y"), ["energia", "minsk", "pasta", "torta"]);
+    assert_eq!(
+        names(&index, "modified:>1y"),
+        ["energia", "minsk", "pasta", "torta"]
+    );
 }
 
 #[test]
 fn hits_sort_by_date_and_path() {
     let index = corpus();
     let sorted = |sort| {
-        let options = SearchOptions { limit: 100, sort, ..Default::default() };
+        let options = SearchOptions {
+            limit: 100,
+            sort,
+            ..Default::default()
+        };
         common::paths(&index, "path:notes", &options)
             .into_iter()
             .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
     };
-    assert_eq!(sorted(SortOrder::DateAscending)[..4], ["pasta", "torta", "trump", "minsk"]);
-    assert_eq!(sorted(SortOrder::DateDescending)[..4], ["minsk", "trump", "torta", "pasta"]);
-    assert_eq!(sorted(SortOrder::Path), ["torta", "pasta", "energia", "trump", "minsk"]);
+    assert_eq!(
+        sorted(SortOrder::DateAscending)[..4],
+        ["pasta", "torta", "trump", "minsk"]
+    );
+    assert_eq!(
+        sorted(SortOrder::DateDescending)[..4],
+        ["minsk", "trump", "torta", "pasta"]
+    );
+    assert_eq!(
+        sorted(SortOrder::Path),
+        ["torta", "pasta", "energia", "trump", "minsk"]
+    );
 }
 
 #[test]
 fn paging_gives_disjoint_ranks() {
     let index = corpus();
     let page = |offset| {
-        let options = SearchOptions { limit: 2, offset, sort: SortOrder::Path, ..Default::default() };
+        let options = SearchOptions {
+            limit: 2,
+            offset,
+            sort: SortOrder::Path,
+            ..Default::default()
+        };
         index.search("path:notes", &options).unwrap()
     };
     let (first, second) = (page(0), page(2));
     assert_eq!(first.total, 5);
-    assert_eq!(first.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [1, 2]);
-    assert_eq!(second.hits.iter().map(|h| h.rank).collect::<Vec<_>>(), [3, 4]);
-    assert!(first.hits.iter().all(|a| second.hits.iter().all(|b| a.path != b.path)));
+    assert_eq!(
+        first.hits.iter().map(|h| h.rank).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(
+        second.hits.iter().map(|h| h.rank).collect::<Vec<_>>(),
+        [3, 4]
+    );
+    assert!(first
+        .hits
+        .iter()
+        .all(|a| second.hits.iter().all(|b| a.path != b.path)));
 }
 
 #[test]
 fn boosts_change_the_ranking() {
     let index = corpus();
     let first = |query: &str| {
-        let options = SearchOptions { operator: Operator::Any, ..Default::default() };
+        let options = SearchOptions {
+            operator: Operator::Any,
+            ..Default::default()
+        };
         index.search(query, &options).unwrap().hits[0].path.clone()
     };
     let plain = first("pasta trump");
-    let boosted_other = if plain.ends_with("pasta.md") { first("pasta trump^5") } else { first("pasta^5 trump") };
+    let boosted_other = if plain.ends_with("pasta.md") {
+        first("pasta trump^5")
+    } else {
+        first("pasta^5 trump")
+    };
     assert_ne!(plain, boosted_other);
 }
 
@@ -230,7 +335,13 @@ fn a_query_of_stopwords_searches_them_as_given() {
 #[test]
 fn invalid_queries_are_typed_errors_with_positions() {
     let index = corpus();
-    for (query, start) in [("\"casa bianca", 0), ("(pasta", 0), ("pasta AND", 6), ("foo:bar", 0), ("date:2025-13-40", 5)] {
+    for (query, start) in [
+        ("\"casa bianca", 0),
+        ("(pasta", 0),
+        ("pasta AND", 6),
+        ("foo:bar", 0),
+        ("date:2025-13-40", 5),
+    ] {
         match index.search(query, &SearchOptions::default()) {
             Err(Error::Query(error)) => {
                 assert_eq!(error.span.start, start, "{query}: {error}");
@@ -282,7 +393,13 @@ fn the_seed_answers_the_issue_examples() {
     ] {
         assert_eq!(count(&index, query), 1, "{query}");
     }
-    for query in ["date:<2025-09-15", "minsk -trump", "NOT minsk", "ext:md", "\"difesa ministro\"~1"] {
+    for query in [
+        "date:<2025-09-15",
+        "minsk -trump",
+        "NOT minsk",
+        "ext:md",
+        "\"difesa ministro\"~1",
+    ] {
         assert_eq!(count(&index, query), 0, "{query}");
     }
 }

@@ -19,23 +19,23 @@ fn an_index_written_closed_and_reopened_finds_the_seed() {
 fn each_analyzer_case_finds_the_seed() {
     let (_dir, index) = seed_index();
     for query in [
-        "abbattimento",   // dall'abbattimento
-        "ungheria",       // l'Ungheria
-        "europa",         // d'Europa
-        "ucraina",        // l'Ucraina
-        "esercitazione",  // esercitazioni
-        "prigioniero",    // prigionieri
-        "venerdi",        // venerdì
-        "zapad",          // Zapad-2025
+        "abbattimento",  // dall'abbattimento
+        "ungheria",      // l'Ungheria
+        "europa",        // d'Europa
+        "ucraina",       // l'Ucraina
+        "esercitazione", // esercitazioni
+        "prigioniero",   // prigionieri
+        "venerdi",       // venerdì
+        "zapad",         // Zapad-2025
         "2025",
         "\"zapad 2025\"",
         "\"casa bianca\"",
-        "agenzia",        // dall'agenzia
-        "altra",          // un'altra
-        "ultimo",         // all'"ultimo
-        "militare",       // militari: a gap in Snowball's stems
+        "agenzia",  // dall'agenzia
+        "altra",    // un'altra
+        "ultimo",   // all'"ultimo
+        "militare", // militari: a gap in Snowball's stems
         "BIELORUSSIA",
-        "perche'",        // not in the text: must not match
+        "perche'", // not in the text: must not match
     ] {
         let expected = usize::from(query != "perche'");
         assert_eq!(count(&index, query), expected, "{query}");
@@ -53,10 +53,18 @@ fn an_absent_term_finds_nothing() {
 #[test]
 fn the_date_header_is_the_date_and_not_the_text() {
     let (_dir, index) = seed_index();
-    let results = index.search("zapad", &SearchOptions::default()).expect("search");
+    let results = index
+        .search("zapad", &SearchOptions::default())
+        .expect("search");
     let hit = &results.hits[0];
-    assert_eq!(hit.date.map(|d| d.to_string()).as_deref(), Some("2025-09-15"));
-    assert_eq!(hit.title, "Il riavvicinamento tra Washington e Mosca passa da Minsk.");
+    assert_eq!(
+        hit.date.map(|d| d.to_string()).as_deref(),
+        Some("2025-09-15")
+    );
+    assert_eq!(
+        hit.title,
+        "Il riavvicinamento tra Washington e Mosca passa da Minsk."
+    );
     assert_eq!(count(&index, "date"), 0, "the header word is not body text");
     assert_eq!(count(&index, "date:2025-09-15"), 1);
     assert_eq!(count(&index, "date:2025-09-16"), 0);
@@ -65,9 +73,15 @@ fn the_date_header_is_the_date_and_not_the_text() {
 #[test]
 fn snippets_mark_the_words_reached_through_stems() {
     let (_dir, index) = seed_index();
-    let results = index.search("esercitazione militare", &SearchOptions::default()).expect("search");
+    let results = index
+        .search("esercitazione militare", &SearchOptions::default())
+        .expect("search");
     let snippet = results.hits[0].snippet.as_ref().expect("snippet");
-    let marked: Vec<&str> = snippet.highlights.iter().map(|r| &snippet.text[r.clone()]).collect();
+    let marked: Vec<&str> = snippet
+        .highlights
+        .iter()
+        .map(|r| &snippet.text[r.clone()])
+        .collect();
     assert!(marked.contains(&"esercitazioni"), "{marked:?}");
     assert!(marked.contains(&"militari"), "{marked:?}");
     assert!(snippet.text.chars().count() <= cerca_core::SNIPPET_CHARS + 2);
@@ -76,7 +90,15 @@ fn snippets_mark_the_words_reached_through_stems() {
 #[test]
 fn elided_words_are_highlighted_without_their_article() {
     let (_dir, index) = seed_index();
-    let results = index.search("ungheria abbattimento", &SearchOptions { operator: cerca_core::Operator::Any, ..Default::default() }).expect("search");
+    let results = index
+        .search(
+            "ungheria abbattimento",
+            &SearchOptions {
+                operator: cerca_core::Operator::Any,
+                ..Default::default()
+            },
+        )
+        .expect("search");
     let snippet = results.hits[0].snippet.as_ref().expect("snippet");
     for range in &snippet.highlights {
         let word = &snippet.text[range.clone()];

@@ -82,6 +82,16 @@ impl std::fmt::Display for SkipReason {
     }
 }
 
+impl SkipReason {
+    /// A short label without the figures, to count skips by reason (`"too large"`).
+    pub fn label(&self) -> String {
+        match self {
+            SkipReason::TooLarge { .. } => "too large".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Why a file (or a folder of the walk) could not be read.
 ///
 /// Every variant names the path concerned (shown lossily when it is not UTF-8).
