@@ -23,8 +23,14 @@ use crate::schema::Fields;
 
 use super::Operator;
 
-/// How much more a match in the title weighs than one in the body.
-pub(crate) const TITLE_BOOST: f32 = 1.5;
+/// The weight of a match in the title, added to the body's score.
+///
+/// The title's BM25 is large (a title is short), and it adds to the body's:
+/// a word in the title already counts twice when the title is also in the
+/// text. Measured on the squad-it dev questions (titles are first sentences),
+/// MRR@10 with title weight 0 / 0.1 / 0.25 / 0.5 / 1.0 was
+/// 0.790 / 0.789 / 0.783 / 0.761 / 0.696.
+pub(crate) const TITLE_BOOST: f32 = 0.1;
 /// Weight of a word's other genders and numbers against the word as typed.
 const INFLECTION_WEIGHT: f32 = 0.9;
 /// Score added per matched clause when ranking by how many words match.
