@@ -66,7 +66,7 @@ impl Index {
     pub fn create(dir: &Path) -> Result<Index> {
         create_private_dir(dir)?;
         let not_empty = fs::read_dir(dir).map_err(Error::io(dir))?.next().is_some();
-        if not_empty {
+        if not_empty && !creation_was_interrupted(dir) {
             return Err(if dir.join(MARKER_FILE).exists() {
                 Error::NotAnIndex {
                     path: dir.into(),
@@ -127,6 +127,9 @@ impl Index {
             path: dir.into(),
             reason: format!("{MARKER_FILE}: {e}"),
         })?;
+        if creation_was_interrupted(dir) {
+            return Err(Error::NoIndex { path: dir.into() });
+        }
         if marker.format != FORMAT_VERSION {
             return Err(Error::IncompatibleIndex {
                 path: dir.into(),
@@ -423,6 +426,13 @@ pub(crate) fn day_to_datetime(day: time::Date) -> tantivy::DateTime {
 
 pub(crate) fn datetime_to_day(time: tantivy::DateTime) -> time::Date {
     time.into_utc().date()
+}
+
+/// Whether a process creating an index in `dir` died between writing the
+/// marker and tantivy's first `meta.json`: such a directory holds no data
+/// and creating the index again is safe.
+fn creation_was_interrupted(dir: &Path) -> bool {
+    dir.join(MARKER_FILE).is_file() && !dir.join("meta.json").exists()
 }
 
 /// Creates `dir` and its missing parents; the directory itself gets mode 0700.

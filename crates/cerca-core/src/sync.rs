@@ -186,6 +186,18 @@ impl Index {
             canonical
         };
         state.roots.extend(roots.iter().cloned());
+        // Walk each folder once: a root inside another one is walked with it.
+        let roots: Vec<PathBuf> = roots
+            .iter()
+            .filter(|root| {
+                !roots
+                    .iter()
+                    .any(|other| other != *root && root.starts_with(other))
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .cloned()
+            .collect();
 
         let mut report = SyncReport::default();
         let extractors = Extractors::default();
@@ -212,10 +224,7 @@ impl Index {
             for event in walk {
                 match event {
                     WalkEvent::File(found) => {
-                        // A file under two nested roots is walked twice.
-                        if !seen.insert(found.path.clone()) {
-                            continue;
-                        }
+                        seen.insert(found.path.clone());
                         match plan(&found, stored.get(&found.path), &state) {
                             Plan::Read { found, is_new } => to_read.push((found, is_new)),
                             Plan::Unchanged { kind } => {

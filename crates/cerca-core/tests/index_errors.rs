@@ -146,3 +146,21 @@ fn documents_are_added_replaced_and_deleted_by_path() {
     writer.commit().unwrap();
     assert_eq!(index.num_docs(), 1);
 }
+
+#[test]
+fn an_index_whose_creation_was_interrupted_is_created_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    drop(Index::create(&path).unwrap());
+    // As if killed after writing the marker, before tantivy's first meta.json.
+    for entry in fs::read_dir(&path).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "cerca-index.json" {
+            fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    assert!(matches!(Index::open(&path), Err(Error::NoIndex { .. })));
+    let index = Index::open_or_create(&path).expect("created again");
+    assert_eq!(index.num_docs(), 0);
+    assert!(Index::open(&path).is_ok());
+}

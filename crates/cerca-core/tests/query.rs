@@ -142,6 +142,33 @@ fn boolean_operators_and_exclusions() {
 }
 
 #[test]
+fn exclusions_hold_in_any_mode_and_in_the_or_fallback() {
+    let index = corpus();
+    let any = SearchOptions {
+        operator: Operator::Any,
+        limit: 100,
+        ..Default::default()
+    };
+    let found: Vec<PathBuf> = common::paths(&index, "casa pomodoro -trump", &any);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|p| !p.ends_with("trump.txt")));
+    // `casa bianca torta` has no document with all three: the fallback still excludes.
+    let relaxed = index
+        .search("bianca pomodoro -trump", &SearchOptions::default())
+        .unwrap();
+    assert!(relaxed.relaxed);
+    assert!(
+        relaxed
+            .hits
+            .iter()
+            .all(|hit| !hit.path.ends_with("trump.txt")),
+        "{:?}",
+        relaxed.hits
+    );
+    assert_eq!(relaxed.total, 2);
+}
+
+#[test]
 fn required_words_hold_even_in_any_mode() {
     let index = corpus();
     let any = SearchOptions {

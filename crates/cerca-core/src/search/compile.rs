@@ -5,7 +5,6 @@
 //! and fuzzy terms. Stopwords are dropped from the bag of words unless the
 //! query has nothing else; phrases keep them, since the index does.
 
-use std::collections::HashSet;
 use std::ops::Bound;
 use std::time::{Duration, SystemTime};
 
@@ -36,12 +35,29 @@ const INFLECTION_WEIGHT: f32 = 0.9;
 /// Score added per matched clause when ranking by how many words match.
 const COORDINATION_SCORE: f32 = 1000.0;
 
-/// What a query asks to highlight in snippets.
+/// What a query asks to highlight in snippets: one entry per query word.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Highlight {
-    pub stems: HashSet<String>,
-    pub prefixes: Vec<String>,
-    pub fuzzy: Vec<(String, u8)>,
+    pub words: Vec<QueryWord>,
+}
+
+/// How a query word shows in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum QueryWord {
+    /// Words with one of these terms (its stem, or its inflections').
+    Stems(Vec<String>),
+    /// Word forms starting with this.
+    Prefix(String),
+    /// Word forms within this edit distance.
+    Fuzzy(String, u8),
+}
+
+impl Highlight {
+    fn add(&mut self, word: QueryWord) {
+        if !self.words.contains(&word) {
+            self.words.push(word);
+        }
+    }
 }
 
 /// Which text fields a word is looked up in.
@@ -49,6 +65,17 @@ pub(crate) struct Highlight {
 enum Scope {
     TitleAndBody,
     Only(TextField),
+}
+
+/// How the clauses of a list combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Join {
+    /// `AND`: every clause must match; `NOT`/`-` clauses exclude.
+    All,
+    /// Side by side under OR (`--any`): any clause may match; `-` clauses still exclude.
+    Any,
+    /// Explicit `OR`: `a OR NOT b` also matches every document without `b`.
+    Either,
 }
 
 /// The tantivy query for a tree, and what to highlight.
@@ -123,11 +150,15 @@ impl<'a> Compiler<'a> {
             },
             Expr::Phrase(phrase) => self.phrase(&phrase.text, phrase.slop, scope, negated),
             Expr::Implicit(items) => {
-                self.clauses(items, self.operator == Operator::All, scope, negated)
+                let join = match self.operator {
+                    Operator::All => Join::All,
+                    Operator::Any => Join::Any,
+                };
+                self.clauses(items, join, scope, negated)
             }
-            Expr::And(items) => self.clauses(items, true, scope, negated),
-            Expr::Or(items) => self.clauses(items, false, scope, negated),
-            Expr::Not(_) => self.clauses(std::slice::from_ref(node), true, scope, negated),
+            Expr::And(items) => self.clauses(items, Join::All, scope, negated),
+            Expr::Or(items) => self.clauses(items, Join::Either, scope, negated),
+            Expr::Not(_) => self.clauses(std::slice::from_ref(node), Join::All, scope, negated),
             Expr::Required(inner) => self.node(inner, scope, negated),
             Expr::Field { field, inner } => self.node(inner, Scope::Only(*field), negated),
             Expr::Path(pattern) => self.path(pattern),
@@ -146,12 +177,11 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// A list of clauses: all required (AND) or any (OR); `NOT`/`-` clauses
-    /// exclude, `+` clauses are required either way.
+    /// A list of clauses joined as `join` says; `+` clauses are required either way.
     fn clauses(
         &mut self,
         items: &[Node],
-        all_required: bool,
+        join: Join,
         scope: Scope,
         negated: bool,
     ) -> Option<Box<dyn Query>> {
@@ -160,8 +190,8 @@ impl<'a> Compiler<'a> {
         for item in items {
             let (occur, query) = match &item.expr {
                 Expr::Not(inner) => match self.node(inner, scope, !negated) {
-                    Some(query) if all_required => (Occur::MustNot, query),
-                    Some(query) => (Occur::Should, everything_but(query)),
+                    Some(query) if join == Join::Either => (Occur::Should, everything_but(query)),
+                    Some(query) => (Occur::MustNot, query),
                     None => continue,
                 },
                 Expr::Required(inner) => match self.node(inner, scope, negated) {
@@ -170,7 +200,7 @@ impl<'a> Compiler<'a> {
                 },
                 _ => match self.node(item, scope, negated) {
                     Some(query) if top_level => (Occur::Should, coordinated(query)),
-                    Some(query) if all_required => (Occur::Must, query),
+                    Some(query) if join == Join::All => (Occur::Must, query),
                     Some(query) => (Occur::Should, query),
                     None => continue,
                 },
@@ -215,7 +245,7 @@ impl<'a> Compiler<'a> {
             }
         }
         if !negated {
-            self.highlight.stems.extend(variants.iter().cloned());
+            self.highlight.add(QueryWord::Stems(variants.clone()));
         }
         Some(self.per_field(scope, |fields, field| {
             let (stemmed, _) = fields.text_fields(field);
@@ -254,7 +284,7 @@ impl<'a> Compiler<'a> {
         for (position, term) in &mut terms {
             *position -= first;
             if !negated && !self.stopwords.contains_term(term) {
-                self.highlight.stems.insert(term.clone());
+                self.highlight.add(QueryWord::Stems(vec![term.clone()]));
             }
         }
         Some(self.per_field(scope, |fields, field| -> Box<dyn Query> {
@@ -292,8 +322,8 @@ impl<'a> Compiler<'a> {
         let distance = fuzzy.map(|distance| distance.unwrap_or_else(|| automatic_distance(&word)));
         if !negated {
             match distance {
-                None => self.highlight.prefixes.push(word.clone()),
-                Some(distance) => self.highlight.fuzzy.push((word.clone(), distance)),
+                None => self.highlight.add(QueryWord::Prefix(word.clone())),
+                Some(distance) => self.highlight.add(QueryWord::Fuzzy(word.clone(), distance)),
             }
         }
         let query = self.per_field(scope, |fields, field| -> Box<dyn Query> {
