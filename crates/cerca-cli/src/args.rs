@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// `città`. Hits come ranked by relevance (BM25) with a snippet.
 #[derive(Debug, Parser)]
 #[command(name = "cerca", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "Examples:\n  cerca search \"esercitazione militare\" seeds\n  cerca index ~/Documenti && cerca search 'title:bilancio date:2025'\n  cerca search --json -n 5 '\"casa bianca\"~2' ~/notizie")]
+#[command(
+    after_help = "Examples:\n  cerca search \"esercitazione militare\" seeds\n  cerca index ~/Documenti && cerca search 'title:bilancio date:2025'\n  cerca search --json -n 5 '\"casa bianca\"~2' ~/notizie"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -20,7 +22,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add folders to the index and bring it up to date with the disk.
-    #[command(after_help = "Examples:\n  cerca index ~/Documenti ~/Note     add two folders and index them\n  cerca index                        re-sync every folder the index holds\n  cerca index --exclude 'build/**' .  skip a folder")]
+    #[command(
+        after_help = "Examples:\n  cerca index ~/Documenti ~/Note     add two folders and index them\n  cerca index                        re-sync every folder the index holds\n  cerca index --exclude 'build/**' .  skip a folder"
+    )]
     Index(IndexArgs),
     /// Search the index, or folders given on the command line.
     #[command(after_help = SEARCH_HELP)]
@@ -137,7 +141,8 @@ pub struct SearchArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Answer one query per line of FILE (`-` for standard input), as JSON Lines with a `query` field.
-    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    /// No QUERY is given then: every argument is a PATH.
+    #[arg(long, value_name = "FILE")]
     pub batch: Option<PathBuf>,
     /// Show at most N hits.
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
@@ -163,6 +168,9 @@ pub struct SearchArgs {
     /// Print only the number of matching documents.
     #[arg(short = 'c', long)]
     pub count: bool,
+    /// Read the query as plain words, with no syntax (quotes, `:`, `-`, `*`, AND… are just text).
+    #[arg(short = 'F', long)]
+    pub literal: bool,
     /// Print how the query was understood (its parsed tree) before searching.
     #[arg(long)]
     pub explain: bool,
@@ -186,7 +194,9 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(multiplier))
-        .ok_or_else(|| format!("`{text}` is not a size: write a number of bytes, optionally with K, M or G"))
+        .ok_or_else(|| {
+            format!("`{text}` is not a size: write a number of bytes, optionally with K, M or G")
+        })
 }
 
 #[cfg(test)]

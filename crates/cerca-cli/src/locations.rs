@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 use directories::ProjectDirs;
 
 fn project_dirs() -> Result<ProjectDirs> {
-    ProjectDirs::from("", "", "cerca").context("cannot tell your home directory: set HOME, or give --index DIR")
+    ProjectDirs::from("", "", "cerca")
+        .context("cannot tell your home directory: set HOME, or give --index DIR")
 }
 
 /// The index to use: `--index`/`CERCA_INDEX` if given, else `<data dir>/index`.
@@ -28,8 +29,16 @@ pub fn cache_index_dir(paths: &[PathBuf]) -> Result<PathBuf> {
     let name = paths
         .first()
         .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().chars().filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_').take(32).collect::<String>())
+        .map(|n| {
+            n.to_string_lossy()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+                .take(32)
+                .collect::<String>()
+        })
         .unwrap_or_default();
     let hash = cerca_core::read::content_hash(&key);
-    Ok(project_dirs()?.cache_dir().join(format!("{name}-{hash:032x}")))
+    Ok(project_dirs()?
+        .cache_dir()
+        .join(format!("{name}-{hash:032x}")))
 }

@@ -20,7 +20,9 @@ pub struct QueryError {
 
 impl QueryError {
     pub fn new(query: &str, error: cerca_core::query::ParseError) -> Self {
-        QueryError { rendered: error.render(query) }
+        QueryError {
+            rendered: error.render(query),
+        }
     }
 }
 
@@ -66,7 +68,9 @@ fn main() -> ExitCode {
 
 /// `cerca search … | head` closing the pipe early is not an error.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -85,5 +85,5 @@ mod print;
 
 pub use ast::*;
 pub use error::{ParseError, ParseErrorKind, KNOWN_FIELDS};
-pub use parser::{parse, MAX_DEPTH};
+pub use parser::{parse, parse_literal, MAX_DEPTH};
 pub use print::explain;

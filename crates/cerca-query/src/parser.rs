@@ -930,3 +930,61 @@ mod tests {
         assert_eq!(inner.span, Span::new(11, 12));
     }
 }
+
+/// Reads `input` as plain words, with no syntax at all (like `grep -F`).
+///
+/// Each run of non-space characters is an exact word, side by side with the
+/// others; quotes, colons, `-`, `*` and upper-case `AND` are just text. Use it
+/// for text typed by people who do not know the query language, or taken
+/// from elsewhere (a question, a title).
+///
+/// ```
+/// use cerca_query::{parse_literal, Node};
+///
+/// let node = parse_literal("Cos'è il \"MHC: classe I\"?").unwrap();
+/// assert!(node.same_shape(&Node::implicit(vec![
+///     Node::term("Cos'è"), Node::term("il"), Node::term("\"MHC:"), Node::term("classe"), Node::term("I\"?"),
+/// ])));
+/// ```
+pub fn parse_literal(input: &str) -> Result<Node, ParseError> {
+    let mut words: Vec<Node> = input
+        .split_whitespace()
+        .map(|word| {
+            let start = word.as_ptr() as usize - input.as_ptr() as usize;
+            let mut node = Node::term(word);
+            node.span = Span::new(start, start + word.len());
+            node
+        })
+        .collect();
+    match words.len() {
+        0 => Err(ParseError::new(
+            ParseErrorKind::EmptyQuery,
+            Span::new(0, input.len()),
+        )),
+        1 => Ok(words.remove(0)),
+        _ => Ok(Node::new(Expr::Implicit(words), Span::new(0, input.len()))),
+    }
+}
+
+#[cfg(test)]
+mod literal_tests {
+    use super::*;
+
+    #[test]
+    fn literal_text_has_no_syntax() {
+        let node = parse_literal("  a AND -b  ").unwrap();
+        assert!(node.same_shape(&Node::implicit(vec![
+            Node::term("a"),
+            Node::term("AND"),
+            Node::term("-b")
+        ])));
+        let Expr::Implicit(words) = &node.expr else {
+            panic!("{node:?}")
+        };
+        assert_eq!(words[2].span, Span::new(8, 10));
+        assert!(parse_literal(" \t").is_err());
+        assert!(parse_literal("solo")
+            .unwrap()
+            .same_shape(&Node::term("solo")));
+    }
+}

@@ -8,9 +8,16 @@ use crate::locations;
 pub fn run(args: &ForgetArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     let index = super::open_index(&dir)?;
-    let removed = index
-        .forget(&args.path)
-        .with_context(|| format!("cannot forget {} in the index at {}", args.path.display(), dir.display()))?;
-    println!("forgot {}: {removed} documents removed", args.path.display());
+    let removed = index.forget(&args.path).with_context(|| {
+        format!(
+            "cannot forget {} in the index at {}",
+            args.path.display(),
+            dir.display()
+        )
+    })?;
+    println!(
+        "forgot {}: {removed} documents removed",
+        args.path.display()
+    );
     Ok(true)
 }

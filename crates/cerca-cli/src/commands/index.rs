@@ -16,11 +16,15 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
     let index = if args.paths.is_empty() {
         super::open_index(&dir)?
     } else {
-        Index::open_or_create(&dir).with_context(|| format!("cannot open or create the index at {}", dir.display()))?
+        Index::open_or_create(&dir)
+            .with_context(|| format!("cannot open or create the index at {}", dir.display()))?
     };
     let roots: Vec<PathBuf> = args.paths.clone();
     if roots.is_empty() && index.state()?.roots.is_empty() {
-        anyhow::bail!("the index at {} holds no folder yet: run `cerca index PATH`", dir.display());
+        anyhow::bail!(
+            "the index at {} holds no folder yet: run `cerca index PATH`",
+            dir.display()
+        );
     }
     let mut bar = Bar::new();
     let report = index.sync(&roots, &sync_options(&args.walk, args.wait), &mut bar);
@@ -50,12 +54,25 @@ pub fn print_summary(report: &SyncReport) {
         let kinds: Vec<String> = report
             .indexed_by_kind
             .iter()
-            .map(|(kind, n)| format!("{n} {}", if kind.is_empty() { "(no extension)" } else { kind }))
+            .map(|(kind, n)| {
+                format!(
+                    "{n} {}",
+                    if kind.is_empty() {
+                        "(no extension)"
+                    } else {
+                        kind
+                    }
+                )
+            })
             .collect();
         println!("indexed: {}", kinds.join(", "));
     }
     if !report.skipped_by_reason.is_empty() {
-        let reasons: Vec<String> = report.skipped_by_reason.iter().map(|(reason, n)| format!("{n} {reason}")).collect();
+        let reasons: Vec<String> = report
+            .skipped_by_reason
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
         println!("skipped: {}", reasons.join(", "));
     }
 }

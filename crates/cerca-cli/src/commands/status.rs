@@ -22,7 +22,10 @@ pub fn run(args: &IndexLocation) -> Result<bool> {
         |secs| {
             time::OffsetDateTime::from_unix_timestamp(secs as i64)
                 .ok()
-                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
                 .unwrap_or_else(|| secs.to_string())
         },
     );

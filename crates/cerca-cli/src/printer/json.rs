@@ -66,7 +66,9 @@ fn json_hit(hit: &Hit, query: Option<usize>, relaxed: bool) -> JsonHit<'_> {
         size: hit.size,
         kind: &hit.kind,
         snippet: snippet.map_or("", |s| &s.text),
-        highlights: snippet.map_or_else(Vec::new, |s| s.highlights.iter().map(|r| [r.start, r.end]).collect()),
+        highlights: snippet.map_or_else(Vec::new, |s| {
+            s.highlights.iter().map(|r| [r.start, r.end]).collect()
+        }),
         relaxed,
     }
 }
@@ -80,7 +82,10 @@ impl<W: Write> Sink for Json<W> {
     }
 
     fn query_error(&mut self, query: usize, message: &str) -> io::Result<()> {
-        self.line(&JsonError { query, error: message })?;
+        self.line(&JsonError {
+            query,
+            error: message,
+        })?;
         self.out.flush()
     }
 }

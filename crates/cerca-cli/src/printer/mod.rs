@@ -47,8 +47,14 @@ mod tests {
     #[test]
     fn paths_under_the_current_directory_are_relative() {
         let dir = Path::new("/home/me");
-        assert_eq!(display_path(Path::new("/home/me/a/b.txt"), Some(dir)), Path::new("a/b.txt"));
-        assert_eq!(display_path(Path::new("/etc/x"), Some(dir)), Path::new("/etc/x"));
+        assert_eq!(
+            display_path(Path::new("/home/me/a/b.txt"), Some(dir)),
+            Path::new("a/b.txt")
+        );
+        assert_eq!(
+            display_path(Path::new("/etc/x"), Some(dir)),
+            Path::new("/etc/x")
+        );
         assert_eq!(display_path(Path::new("/etc/x"), None), Path::new("/etc/x"));
     }
 }

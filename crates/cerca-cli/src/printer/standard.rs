@@ -39,7 +39,12 @@ impl<W: Write> Standard<W> {
             write!(self.out, "  ")?;
             let mut at = 0;
             for range in &snippet.highlights {
-                write!(self.out, "{}{MATCH}{}{MATCH:#}", &snippet.text[at..range.start], &snippet.text[range.clone()])?;
+                write!(
+                    self.out,
+                    "{}{MATCH}{}{MATCH:#}",
+                    &snippet.text[at..range.start],
+                    &snippet.text[range.clone()]
+                )?;
                 at = range.end;
             }
             writeln!(self.out, "{}", &snippet.text[at..])?;

@@ -1,0 +1,189 @@
+//! `cerca search --batch FILE` and `--batch -`: one query per line, JSON Lines
+//! with a `query` field; a bad line gives an `error` object and the batch goes on.
+
+mod common;
+
+use common::{write_corpus, Sandbox};
+use serde_json::Value;
+
+const QUERIES: &str = "casa\n\"unclosed\nlukashenko\nippopotamo\ncasa bianca\r\ntitle:pasta\n";
+
+fn corpus() -> Sandbox {
+    let sandbox = Sandbox::new();
+    write_corpus(&sandbox);
+    sandbox.run(&["index", "--index", "idx", "corpus"]).code(0);
+    sandbox
+}
+
+/// The objects of one query line.
+fn of_query(objects: &[Value], line: u64) -> Vec<&Value> {
+    objects.iter().filter(|o| o["query"] == line).collect()
+}
+
+#[track_caller]
+fn check_batch_output(sandbox: &Sandbox, objects: &[Value]) {
+    let zapad = sandbox
+        .path("corpus/notizie/zapad.txt")
+        .to_string_lossy()
+        .into_owned();
+    for object in objects {
+        assert!(
+            object["query"].is_u64(),
+            "every object has a 0-based `query`: {object}"
+        );
+    }
+    let lines: Vec<u64> = objects
+        .iter()
+        .map(|o| o["query"].as_u64().unwrap())
+        .collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "in line order: {lines:?}"
+    );
+
+    // Line 0: `casa` is in all four documents.
+    let casa = of_query(objects, 0);
+    assert_eq!(casa.len(), 4);
+    assert_eq!(
+        casa.iter()
+            .map(|o| o["rank"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(casa
+        .iter()
+        .all(|o| o.get("error").is_none() && o["score"].is_f64() && o["snippet"].is_string()));
+
+    // Line 1: the unclosed quote is an error object and nothing else.
+    let bad = of_query(objects, 1);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    let keys: Vec<&str> = bad[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["error", "query"], "{}", bad[0]);
+    assert!(
+        bad[0]["error"].as_str().unwrap().contains("unclosed quote"),
+        "{}",
+        bad[0]
+    );
+
+    // Line 2: the batch went on after the error.
+    let lukashenko = of_query(objects, 2);
+    assert_eq!(lukashenko.len(), 1);
+    assert_eq!(lukashenko[0]["path"], zapad.as_str());
+    assert_eq!(lukashenko[0]["rank"], 1);
+
+    // Line 3: no match, no object.
+    assert!(of_query(objects, 3).is_empty());
+
+    // Line 4 (with a CRLF ending): two documents.
+    assert_eq!(of_query(objects, 4).len(), 2);
+
+    // Line 5.
+    let pasta = of_query(objects, 5);
+    assert_eq!(pasta.len(), 1);
+    assert!(pasta[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("corpus/cucina/ricetta.md"));
+    assert_eq!(objects.len(), 4 + 1 + 1 + 2 + 1);
+}
+
+#[test]
+fn batch_from_a_file() {
+    let sandbox = corpus();
+    sandbox.write("domande.txt", QUERIES);
+    let run = sandbox.run(&["search", "--index", "idx", "--batch", "domande.txt"]);
+    run.code(0);
+    check_batch_output(&sandbox, &run.json());
+}
+
+#[test]
+fn batch_from_standard_input() {
+    let sandbox = corpus();
+    let run = sandbox.run_stdin(&["search", "--index", "idx", "--batch", "-"], QUERIES);
+    run.code(0);
+    check_batch_output(&sandbox, &run.json());
+}
+
+#[test]
+fn batch_over_ad_hoc_paths_with_options() {
+    let sandbox = Sandbox::new();
+    write_corpus(&sandbox);
+    let run = sandbox.run_stdin(
+        &[
+            "search",
+            "--batch",
+            "-",
+            "-n",
+            "1",
+            "--sort",
+            "path",
+            "corpus/cucina",
+        ],
+        "casa\nlukashenko\npasta OR torta\n",
+    );
+    run.code(0);
+    let objects = run.json();
+    assert_eq!(objects.len(), 2, "{}", run.stdout);
+    assert_eq!(objects[0]["query"], 0);
+    assert!(
+        objects[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("corpus/cucina/dolci/torta.txt"),
+        "sorted by path, limit 1"
+    );
+    assert!(objects[0]["score"].is_null());
+    assert_eq!(objects[1]["query"], 2);
+    assert_eq!(objects[1]["rank"], 1);
+}
+
+#[test]
+fn batch_with_any_and_offset() {
+    let sandbox = corpus();
+    let run = sandbox.run_stdin(
+        &[
+            "search", "--index", "idx", "--batch", "-", "--any", "--offset", "1",
+        ],
+        "pasta lukashenko\n",
+    );
+    run.code(0);
+    let objects = run.json();
+    assert_eq!(objects.len(), 1, "{}", run.stdout);
+    assert_eq!(objects[0]["rank"], 2);
+}
+
+#[test]
+fn a_batch_that_matches_nothing_exits_1() {
+    let sandbox = corpus();
+    let run = sandbox.run_stdin(
+        &["search", "--index", "idx", "--batch", "-"],
+        "ippopotamo\n\"unclosed\n",
+    );
+    run.code(1);
+    let objects = run.json();
+    assert_eq!(objects.len(), 1);
+    assert_eq!(objects[0]["query"], 1);
+    assert!(objects[0]["error"].is_string());
+
+    let empty = sandbox.run_stdin(&["search", "--index", "idx", "--batch", "-"], "");
+    empty.code(1);
+    assert_eq!(empty.stdout, "");
+}
+
+#[test]
+fn a_missing_batch_file_is_an_error() {
+    let sandbox = corpus();
+    let run = sandbox.run(&["search", "--index", "idx", "--batch", "nessuno.txt"]);
+    run.code(2).stderr_has("nessuno.txt");
+    assert_eq!(run.stdout, "");
+    // With --batch every argument is a PATH: a query there is a missing folder.
+    sandbox
+        .run_stdin(&["search", "--batch", "-", "casa"], "casa\n")
+        .code(2)
+        .stderr_has("cannot search casa");
+}

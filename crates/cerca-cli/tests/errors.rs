@@ -1,0 +1,246 @@
+//! Exit codes and error messages: 0 when something matched, 1 when nothing
+//! did, 2 on errors (bad query, no index, bad paths, a busy index).
+
+mod common;
+
+use std::fs;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{write_corpus, Run, Sandbox};
+
+fn corpus() -> Sandbox {
+    let sandbox = Sandbox::new();
+    write_corpus(&sandbox);
+    sandbox.run(&["index", "--index", "idx", "corpus"]).code(0);
+    sandbox
+}
+
+#[test]
+fn exit_0_when_something_matched_1_when_nothing_did() {
+    let sandbox = corpus();
+    for format in [&[][..], &["--json"][..], &["-l"][..], &["-c"][..]] {
+        let mut args = vec!["search", "--index", "idx"];
+        args.extend_from_slice(format);
+        let mut hit = args.clone();
+        hit.push("lukashenko");
+        sandbox.run(&hit).code(0);
+        let mut miss = args;
+        miss.push("ippopotamo");
+        let run = sandbox.run(&miss);
+        run.code(1);
+        if format == ["-c"] {
+            assert_eq!(run.stdout, "0\n");
+        } else {
+            assert_eq!(run.stdout, "", "{format:?}");
+        }
+    }
+    // Paging past the last hit still matched something.
+    sandbox
+        .run(&["search", "--index", "idx", "--offset", "10", "lukashenko"])
+        .code(0);
+}
+
+/// Asserts that stderr shows `query` on a line and carets under `columns` (in chars) of it.
+#[track_caller]
+fn assert_caret(run: &Run, query: &str, columns: std::ops::Range<usize>) {
+    run.code(2).stderr_has("cerca: invalid query: ");
+    assert_eq!(run.stdout, "");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| *line == format!("  {query}"))
+        .unwrap_or_else(|| panic!("the query is not shown:\n{}", run.stderr));
+    let carets = lines
+        .get(at + 1)
+        .unwrap_or_else(|| panic!("no caret line:\n{}", run.stderr));
+    let expected = format!(
+        "  {}{}",
+        " ".repeat(columns.start),
+        "^".repeat(columns.len())
+    );
+    assert_eq!(
+        *carets, expected,
+        "caret line under {query:?}:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_query_exits_2_and_points_at_the_error() {
+    let sandbox = corpus();
+    let run = sandbox.run(&["search", "--index", "idx", "casa AND"]);
+    assert_caret(&run, "casa AND", 5..8);
+    run.stderr_has("`AND` is missing an operand");
+
+    let run = sandbox.run(&["search", "--index", "idx", "foo:bar casa"]);
+    assert_caret(&run, "foo:bar casa", 0..3);
+    run.stderr_has("unknown field `foo`");
+
+    // Columns count characters, not bytes.
+    let run = sandbox.run(&["search", "--index", "idx", "città (perché"]);
+    assert_caret(&run, "città (perché", 6..7);
+    run.stderr_has("unclosed parenthesis");
+    let run = sandbox.run(&["search", "--index", "idx", "città x~9"]);
+    assert_caret(&run, "città x~9", 8..9);
+
+    // Also in the other output formats and in ad-hoc mode: nothing on stdout.
+    for extra in ["--json", "-l", "-c"] {
+        let run = sandbox.run(&["search", "--index", "idx", extra, "\"unclosed"]);
+        assert_caret(&run, "\"unclosed", 0..9);
+    }
+    let run = sandbox.run(&["search", "*abc", "corpus"]);
+    run.code(2).stderr_has("  *abc\n");
+}
+
+#[test]
+fn a_missing_index_says_to_run_cerca_index() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["search", "--index", "nessuno", "casa"]);
+    run.code(2)
+        .stderr_has("no index at nessuno")
+        .stderr_has("cerca index");
+    assert!(
+        !sandbox.path("nessuno").exists(),
+        "searching creates nothing"
+    );
+
+    fs::create_dir(sandbox.path("vuota")).unwrap();
+    for args in [
+        &["search", "--index", "vuota", "casa"][..],
+        &["status", "--index", "vuota"][..],
+        &["forget", "--index", "vuota", "corpus"][..],
+    ] {
+        let run = sandbox.run(args);
+        run.code(2).stderr_has("cerca index");
+    }
+    assert_eq!(
+        fs::read_dir(sandbox.path("vuota")).unwrap().count(),
+        0,
+        "the empty dir stays empty"
+    );
+}
+
+#[test]
+fn a_directory_that_is_not_an_index_is_left_alone() {
+    let sandbox = Sandbox::new();
+    write_corpus(&sandbox);
+    sandbox.write("altro/lettera.txt", "Cara nonna, ti scrivo.\n");
+    let search = sandbox.run(&["search", "--index", "altro", "casa"]);
+    search.code(2).stderr_has("not a cerca index");
+    let index = sandbox.run(&["index", "--index", "altro", "corpus"]);
+    index.code(2).stderr_has("not a cerca index");
+    let names: Vec<_> = fs::read_dir(sandbox.path("altro"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["lettera.txt"], "nothing was written there");
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_error() {
+    let sandbox = corpus();
+    let run = sandbox.run(&["search", "casa", "corpus", "manca"]);
+    run.code(2).stderr_has("cannot search manca");
+    assert_eq!(run.stdout, "");
+    sandbox
+        .run(&["search", "-l", "casa", "corpus/notizie/zapad.txt/sotto"])
+        .code(2);
+    let index = sandbox.run(&["index", "--index", "idx", "manca"]);
+    index.code(2).stderr_has("manca");
+    // The index is unharmed.
+    sandbox
+        .run(&["search", "--index", "idx", "-c", "casa"])
+        .code(0)
+        .stdout_has("4\n");
+}
+
+#[test]
+fn an_unreadable_path_is_an_error() {
+    let sandbox = corpus();
+    if common::reads_everything(&sandbox) {
+        eprintln!("skipped: this process reads files whatever their mode (root)");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let locked = sandbox.path("corpus/cucina");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let run = sandbox.run(&["search", "casa", "corpus/cucina"]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    run.code(2).stderr_has("corpus/cucina");
+}
+
+#[test]
+fn a_busy_index_is_reported_and_waited_for_on_request() {
+    let sandbox = corpus();
+    sandbox.write("corpus/nuovo.txt", "Un fenicottero nuovo in casa.\n");
+    let index = cerca_core::Index::open(&sandbox.path("idx")).expect("open the index");
+    let writer = index.writer().expect("hold the writer");
+
+    let run = sandbox.run(&["index", "--index", "idx", "corpus"]);
+    run.code(2).stderr_has("busy");
+    assert_eq!(run.stdout, "");
+    sandbox
+        .run(&["index", "--index", "idx"])
+        .code(2)
+        .stderr_has("busy");
+    sandbox
+        .run(&["forget", "--index", "idx", "corpus"])
+        .code(2)
+        .stderr_has("busy");
+    // Readers are not blocked.
+    sandbox
+        .run(&["search", "--index", "idx", "-c", "casa"])
+        .code(0)
+        .stdout_has("4\n");
+    sandbox
+        .run(&["status", "--index", "idx"])
+        .code(0)
+        .stdout_has("documents: 4\n");
+
+    // --wait waits for the writer to go.
+    let mut waiting = sandbox
+        .std_command()
+        .args(["index", "--index", "idx", "--wait", "corpus"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(waiting.try_wait().unwrap().is_none(), "--wait did not wait");
+    drop(writer);
+    let output = waiting.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = common::parse_summary(&String::from_utf8(output.stdout).unwrap());
+    assert_eq!(summary, common::summary(1, 0, 0, 4, 0, 0));
+    sandbox
+        .run(&["search", "--index", "idx", "-l", "fenicottero"])
+        .code(0)
+        .stdout_has("corpus/nuovo.txt");
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let sandbox = corpus();
+    sandbox
+        .run(&["search", "--index", "idx", "-n", "molti", "casa"])
+        .code(2);
+    sandbox
+        .run(&["search", "--index", "idx", "--color", "sempre", "casa"])
+        .code(2);
+    sandbox
+        .run(&["search", "--index", "idx"])
+        .code(2)
+        .stderr_has("QUERY");
+    sandbox
+        .run(&["index", "--index", "idx", "--max-size", "tanto", "corpus"])
+        .code(2)
+        .stderr_has("not a size");
+    sandbox.run(&["cerca"]).code(2);
+    sandbox.run(&[]).code(2);
+}
