@@ -93,6 +93,20 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(ITALIAN_WORD_FORMS, word_form_analyzer());
 }
 
+/// One word of analyzed text, before stemming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordForm<'a> {
+    /// The folded word form (`esercitazioni`, `citta`), as the word-form fields index it.
+    pub word: &'a str,
+    /// The lower-case word before folding (`esercitazioni`, `città`): what the stemmer takes.
+    pub lowercase: &'a str,
+    /// Byte range of the word in the analyzed text (after any elision).
+    pub offset_from: usize,
+    pub offset_to: usize,
+    /// Word position, counting every word.
+    pub position: usize,
+}
+
 /// One word of analyzed text, in both its indexed forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnalyzedToken<'a> {
@@ -132,12 +146,11 @@ impl WordAnalyzer {
         WordAnalyzer::default()
     }
 
-    /// Calls `each` for every word of `text`, in order.
-    pub fn analyze(&mut self, text: &str, mut each: impl FnMut(AnalyzedToken<'_>)) {
+    /// Calls `each` for every word of `text`, in order, without stemming (the cheap part).
+    pub fn word_forms(text: &str, mut each: impl FnMut(WordForm<'_>)) {
         let mut tokenizer = ItalianTokenizer;
         let mut stream = tokenizer.token_stream(text);
-        let mut lowercase = String::new();
-        let mut unstemmed = Token::default();
+        let mut folded = Token::default();
         while stream.advance() {
             let token = stream.token_mut();
             let kept = token.text.len() < MAX_WORD_BYTES
@@ -145,24 +158,36 @@ impl WordAnalyzer {
                 && ElisionFilter.rewrite(token)
                 && LowerCaser.rewrite(token)
                 && {
-                    lowercase.clone_from(&token.text);
-                    unstemmed.clone_from(token);
-                    AccentFolding.rewrite(&mut unstemmed)
-                }
-                && self.stemmer.rewrite(token)
-                && AccentFolding.rewrite(token);
-            if !kept {
-                continue;
+                    folded.clone_from(token);
+                    AccentFolding.rewrite(&mut folded)
+                };
+            if kept {
+                each(WordForm {
+                    word: &folded.text,
+                    lowercase: &token.text,
+                    offset_from: token.offset_from,
+                    offset_to: token.offset_to,
+                    position: token.position,
+                });
             }
-            each(AnalyzedToken {
-                term: &token.text,
-                word: &unstemmed.text,
-                lowercase: &lowercase,
-                offset_from: token.offset_from,
-                offset_to: token.offset_to,
-                position: token.position,
-            });
         }
+    }
+
+    /// Calls `each` for every word of `text`, in order, with its term.
+    pub fn analyze(&mut self, text: &str, mut each: impl FnMut(AnalyzedToken<'_>)) {
+        WordAnalyzer::word_forms(text, |form| {
+            let term = self.term_of(form.lowercase);
+            if !term.is_empty() {
+                each(AnalyzedToken {
+                    term: &term,
+                    word: form.word,
+                    lowercase: form.lowercase,
+                    offset_from: form.offset_from,
+                    offset_to: form.offset_to,
+                    position: form.position,
+                });
+            }
+        });
     }
 
     /// The term of a lower-case word, as the stemmed fields index it.

@@ -1,9 +1,13 @@
 //! Snippets: the passage of a document that best shows why it matched.
 //!
-//! The text is analyzed again in one pass ([`WordAnalyzer`]) and every word
-//! whose stem, word form, prefix or near spelling the query asked for is a
-//! match; the window of about [`SNIPPET_CHARS`] characters holding the most
-//! distinct matched words wins. Highlights are byte ranges in the snippet
+//! The text is read word by word ([`WordAnalyzer::word_forms`]); a word
+//! matches a query word through its stem, its form (prefix) or a near
+//! spelling (fuzzy). Stemming is the costly step, and a stem is always a
+//! prefix of its folded word form, so only words that start like a query
+//! stem are stemmed. The window of about [`SNIPPET_CHARS`] characters holding
+//! the most distinct query words wins. Long texts are read in chunks, and
+//! reading stops once a window shows every query word (or, past
+//! [`ENOUGH_BYTES`], any of them). Highlights are byte ranges in the snippet
 //! text, so a terminal can color them and JSON can carry them.
 
 use std::collections::HashSet;
@@ -11,13 +15,17 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::WordAnalyzer;
+use crate::analysis::{fold_accents, ItalianStemmer, WordAnalyzer};
 
-use super::compile::Highlight;
+use super::compile::{Highlight, QueryWord};
 
 /// The length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 200;
-/// Only this much of a document is read for its snippet.
+/// Text is read in chunks of about this many bytes.
+const CHUNK_BYTES: usize = 32 << 10;
+/// Past this much text, any match is good enough.
+const ENOUGH_BYTES: usize = 128 << 10;
+/// No more than this much of a document is read for its snippet.
 const MAX_SCANNED_BYTES: usize = 1 << 20;
 
 /// A passage of a document with the matched words marked.
@@ -30,69 +38,83 @@ pub struct Snippet {
 }
 
 pub(crate) struct Highlighter {
-    highlight: Highlight,
-    analyzer: WordAnalyzer,
+    words: Vec<QueryWord>,
+    stemmer: ItalianStemmer,
 }
 
 struct Match {
     range: Range<usize>,
-    /// Which word of the query it matched, to count distinct ones.
+    /// Which query word it matched, to count distinct ones.
     word: usize,
 }
 
 impl Highlighter {
     pub fn new(highlight: Highlight) -> Self {
         Highlighter {
-            highlight,
-            analyzer: WordAnalyzer::new(),
+            words: highlight.words,
+            stemmer: ItalianStemmer::new(),
         }
     }
 
     /// The best passage of `text`, or its beginning if nothing matches.
     pub fn snippet(&mut self, text: &str) -> Snippet {
-        let scanned = &text[..floor_char_boundary(text, MAX_SCANNED_BYTES)];
-        let matches = self.matches(scanned);
-        let window = best_window(scanned, &matches);
-        render(scanned, window, &matches)
+        let mut matches = Vec::new();
+        let mut scanned = 0;
+        while scanned < text.len().min(MAX_SCANNED_BYTES) {
+            let end = chunk_end(text, scanned);
+            self.find_matches(&text[scanned..end], scanned, &mut matches);
+            scanned = end;
+            let (distinct, _, _) = best_window(text, &matches);
+            if distinct == self.words.len() || (distinct > 0 && scanned >= ENOUGH_BYTES) {
+                break;
+            }
+        }
+        let (_, _, window) = best_window(text, &matches);
+        render(text, window, &matches)
     }
 
-    fn matches(&mut self, text: &str) -> Vec<Match> {
-        let highlight = &self.highlight;
-        let stems: Vec<&String> = highlight.stems.iter().collect();
-        let mut matches = Vec::new();
-        self.analyzer.analyze(text, |token| {
-            let word = stems
-                .iter()
-                .position(|stem| stem.as_str() == token.term)
-                .or_else(|| {
-                    highlight
-                        .prefixes
-                        .iter()
-                        .position(|prefix| token.word.starts_with(prefix.as_str()))
-                        .map(|i| stems.len() + i)
-                })
-                .or_else(|| {
-                    highlight
-                        .fuzzy
-                        .iter()
-                        .position(|(word, distance)| {
-                            strsim::osa_distance(word, token.word) <= usize::from(*distance)
-                        })
-                        .map(|i| stems.len() + highlight.prefixes.len() + i)
-                });
-            if let Some(word) = word {
+    /// Appends the matches of `chunk`, which starts at byte `base` of the text.
+    fn find_matches(&mut self, chunk: &str, base: usize, matches: &mut Vec<Match>) {
+        let (words, stemmer) = (&self.words, &mut self.stemmer);
+        WordAnalyzer::word_forms(chunk, |form| {
+            let mut term: Option<String> = None;
+            let matched = words.iter().position(|query_word| match query_word {
+                QueryWord::Stems(stems) => stems.iter().any(|stem| {
+                    form.word.starts_with(stem.as_str())
+                        && term.get_or_insert_with(|| fold_accents(&stemmer.stem(form.lowercase)))
+                            == stem
+                }),
+                QueryWord::Prefix(prefix) => form.word.starts_with(prefix.as_str()),
+                QueryWord::Fuzzy(target, distance) => {
+                    let distance = usize::from(*distance);
+                    form.word.len().abs_diff(target.len()) <= distance * 4
+                        && strsim::osa_distance(target, form.word) <= distance
+                }
+            });
+            if let Some(word) = matched {
                 matches.push(Match {
-                    range: token.offset_from..token.offset_to,
+                    range: base + form.offset_from..base + form.offset_to,
                     word,
                 });
             }
         });
-        matches
     }
 }
 
-/// The byte range of the window with the most distinct matched words (then the most matches).
-fn best_window(text: &str, matches: &[Match]) -> Range<usize> {
+/// Where the chunk starting at `start` ends: at a space, so no word is cut.
+fn chunk_end(text: &str, start: usize) -> usize {
+    let end = floor_char_boundary(text, start + CHUNK_BYTES);
+    if end >= text.len() {
+        return text.len();
+    }
+    text[end..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| end + i)
+}
+
+/// The window with the most distinct matched words (then the most matches):
+/// `(distinct words, matches, byte range)`.
+fn best_window(text: &str, matches: &[Match]) -> (usize, usize, Range<usize>) {
     let window_bytes = |start: usize| {
         let Some((end, _)) = text[start..].char_indices().nth(SNIPPET_CHARS) else {
             return start..text.len();
@@ -107,8 +129,7 @@ fn best_window(text: &str, matches: &[Match]) -> Range<usize> {
     let mut best: Option<(usize, usize, Range<usize>)> = None;
     for (i, first) in matches.iter().enumerate() {
         // Start a little before the first match, at a word boundary.
-        let start = lead_in_start(text, first.range.start);
-        let window = window_bytes(start);
+        let window = window_bytes(lead_in_start(text, first.range.start));
         let inside = matches[i..]
             .iter()
             .take_while(|m| m.range.end <= window.end);
@@ -118,7 +139,7 @@ fn best_window(text: &str, matches: &[Match]) -> Range<usize> {
             best = Some((score.0, score.1, window));
         }
     }
-    best.map_or_else(|| window_bytes(0), |(_, _, window)| window)
+    best.unwrap_or_else(|| (0, 0, window_bytes(0)))
 }
 
 /// Where a window should start to show some context before a match at `at`.
@@ -201,10 +222,13 @@ mod tests {
     use super::*;
 
     fn highlighter(stems: &[&str], prefixes: &[&str], fuzzy: &[(&str, u8)]) -> Highlighter {
+        let stems = stems.iter().map(|s| QueryWord::Stems(vec![s.to_string()]));
+        let prefixes = prefixes.iter().map(|p| QueryWord::Prefix(p.to_string()));
+        let fuzzy = fuzzy
+            .iter()
+            .map(|(w, d)| QueryWord::Fuzzy(w.to_string(), *d));
         Highlighter::new(Highlight {
-            stems: stems.iter().map(|s| s.to_string()).collect(),
-            prefixes: prefixes.iter().map(|s| s.to_string()).collect(),
-            fuzzy: fuzzy.iter().map(|(w, d)| (w.to_string(), *d)).collect(),
+            words: stems.chain(prefixes).chain(fuzzy).collect(),
         })
     }
 
@@ -256,6 +280,34 @@ mod tests {
         let snippet = highlighter(&["energ"], &[], &[]).snippet(&text);
         assert!(snippet.highlights.is_empty());
         assert!(snippet.text.starts_with("x x") && snippet.text.ends_with('…'));
+    }
+
+    #[test]
+    fn reads_long_texts_until_every_word_shows() {
+        let passage = |filler_bytes: usize| {
+            let filler = "parole senza importanza alcuna. ".repeat(filler_bytes / 32);
+            let text =
+                format!("Il ministro parla. {filler} Il ministro della difesa parla. {filler}");
+            marked(&highlighter(&["ministr", "difes"], &[], &[]).snippet(&text)).join(" ")
+        };
+        assert_eq!(passage(100_000), "ministro difesa");
+        // Past ENOUGH_BYTES, the first passage with a match will do.
+        assert_eq!(passage(400_000), "ministro");
+    }
+
+    #[test]
+    fn inflections_of_one_word_count_once() {
+        let mut highlighter = Highlighter::new(Highlight {
+            words: vec![
+                QueryWord::Stems(vec!["milit".into(), "militar".into()]),
+                QueryWord::Stems(vec!["difes".into()]),
+            ],
+        });
+        let text = format!(
+            "militari militare militari. {} la difesa e i militari.",
+            "x ".repeat(150)
+        );
+        assert_eq!(marked(&highlighter.snippet(&text)), ["difesa", "militari"]);
     }
 
     #[test]
