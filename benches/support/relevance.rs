@@ -1,0 +1,103 @@
+//! The relevance evaluator: questions with one relevant document each, as in
+//! `../shared/data/squad-it/queries-dev.tsv` (`id<TAB>question<TAB>relevant path`,
+//! the path relative to the TSV's folder). Questions are searched as plain
+//! words with OR semantics, as the peers get them.
+
+use std::path::{Path, PathBuf};
+
+use cerca_core::{Index, Operator, SearchOptions};
+
+/// One question and the document that answers it.
+pub struct Question {
+    pub text: String,
+    pub relevant: PathBuf,
+}
+
+/// Reads a queries TSV; relevant paths are made absolute against its folder.
+pub fn load_questions(tsv: &Path) -> std::io::Result<Vec<Question>> {
+    let base = tsv.parent().unwrap_or(Path::new("."));
+    let text = std::fs::read_to_string(tsv)?;
+    let mut questions = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let mut fields = line.split('\t');
+        let (Some(_id), Some(question), Some(relevant)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{}:{}: expected id<TAB>question<TAB>path",
+                    tsv.display(),
+                    number + 1
+                ),
+            ));
+        };
+        let relevant = base.join(relevant);
+        let relevant = relevant.canonicalize().unwrap_or(relevant);
+        questions.push(Question {
+            text: question.to_owned(),
+            relevant,
+        });
+    }
+    Ok(questions)
+}
+
+/// Rank-based measures over a set of questions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Metrics {
+    pub questions: usize,
+    pub mrr_at_10: f64,
+    pub ndcg_at_10: f64,
+    pub recall_at_10: f64,
+    pub recall_at_100: f64,
+}
+
+impl std::fmt::Display for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "questions {}  MRR@10 {:.4}  nDCG@10 {:.4}  Recall@10 {:.4}  Recall@100 {:.4}",
+            self.questions, self.mrr_at_10, self.ndcg_at_10, self.recall_at_10, self.recall_at_100
+        )
+    }
+}
+
+/// Searches every question (top 100, OR) and measures where its document ranks.
+pub fn evaluate(index: &Index, questions: &[Question]) -> cerca_core::Result<Metrics> {
+    let options = SearchOptions {
+        limit: 100,
+        operator: Operator::Any,
+        snippets: false,
+        ..SearchOptions::default()
+    };
+    let mut metrics = Metrics {
+        questions: questions.len(),
+        ..Metrics::default()
+    };
+    for question in questions {
+        let Ok(node) = cerca_core::query::parse_literal(&question.text) else {
+            continue;
+        };
+        let results = index.search_parsed(&node, &options)?;
+        let Some(rank) = results
+            .hits
+            .iter()
+            .position(|hit| hit.path == question.relevant)
+            .map(|i| i + 1)
+        else {
+            continue;
+        };
+        if rank <= 10 {
+            metrics.mrr_at_10 += 1.0 / rank as f64;
+            metrics.ndcg_at_10 += 1.0 / (rank as f64 + 1.0).log2();
+            metrics.recall_at_10 += 1.0;
+        }
+        metrics.recall_at_100 += 1.0;
+    }
+    let n = questions.len().max(1) as f64;
+    metrics.mrr_at_10 /= n;
+    metrics.ndcg_at_10 /= n;
+    metrics.recall_at_10 /= n;
+    metrics.recall_at_100 /= n;
+    Ok(metrics)
+}
