@@ -6,9 +6,10 @@
 
 use std::path::PathBuf;
 
-use cerca_core::analysis::{italian_analyzer, word_form_analyzer, WordAnalyzer};
+use cerca_core::analysis::{italian_analyzer, word_form_analyzer, ItalianTokenizer, WordAnalyzer};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// About 1 MB of Italian: the squad-it paragraphs, or the seed repeated.
 fn italian_text() -> String {
@@ -48,6 +49,24 @@ fn analyzers(c: &mut Criterion) {
     let mut group = c.benchmark_group("analysis");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.sample_size(20);
+    group.bench_function("tokenizer", |b| {
+        b.iter(|| {
+            let mut tokenizer = ItalianTokenizer;
+            let mut stream = tokenizer.token_stream(&text);
+            let mut tokens = 0;
+            while stream.advance() {
+                tokens += 1;
+            }
+            tokens
+        })
+    });
+    group.bench_function("UAX #29 words alone (reference)", |b| {
+        b.iter(|| {
+            text.split_word_bound_indices()
+                .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+                .count()
+        })
+    });
     let mut italian = italian_analyzer();
     group.bench_function("italian (stemmed)", |b| {
         b.iter(|| count_tokens(&mut italian, &text))
