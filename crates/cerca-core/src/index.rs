@@ -17,7 +17,7 @@ use crate::schema::Fields;
 use crate::Document;
 
 /// The on-disk format this version writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The file that marks a directory as a cerca index.
 const MARKER_FILE: &str = "cerca-index.json";
 /// Memory the writer may use per indexing thread.
@@ -366,6 +366,9 @@ impl IndexWriter<'_> {
         doc.add_text(f.title_words, &document.title);
         doc.add_text(f.body, &document.body);
         doc.add_text(f.body_words, &document.body);
+        if let Some(folder) = document.path.parent() {
+            doc.add_text(f.folder, folder.to_string_lossy());
+        }
         if let Some(date) = document.date {
             doc.add_date(f.date, day_to_datetime(date));
         }
