@@ -208,3 +208,20 @@ fn nested_paths_list_each_file_once() {
     run.code(0);
     assert_eq!(run.lines(), ["corpus/cucina/dolci/torta.txt"]);
 }
+
+#[test]
+fn a_cache_from_another_version_is_rebuilt() {
+    let sandbox = Sandbox::new();
+    sandbox.write("note/a.txt", "Il fenicottero rosa vive nello stagno.\n");
+    sandbox.run(&["search", "fenicottero", "note"]).code(0);
+    let cached = cached_indexes(&sandbox);
+    fs::write(
+        cached[0].join("cerca-index.json"),
+        r#"{"format": 1, "created_by": "cerca 0.0.1"}"#,
+    )
+    .unwrap();
+    sandbox
+        .run(&["search", "fenicottero", "note"])
+        .code(0)
+        .stdout_has("note/a.txt");
+}

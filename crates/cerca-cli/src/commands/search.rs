@@ -107,8 +107,16 @@ fn ad_hoc_index(paths: &[PathBuf], args: &SearchArgs) -> Result<Index> {
     roots.sort();
     roots.dedup();
     let dir = locations::cache_index_dir(&roots)?;
-    let index = Index::open_or_create(&dir)
-        .with_context(|| format!("cannot open the cached index at {}", dir.display()))?;
+    let index = match Index::open_or_create(&dir) {
+        // A cache written by another version, or damaged: it is only a cache.
+        Err(Error::IncompatibleIndex { .. } | Error::CorruptIndex { .. }) => {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("cannot rebuild the cached index at {}", dir.display()))?;
+            Index::create(&dir)
+        }
+        other => other,
+    }
+    .with_context(|| format!("cannot open the cached index at {}", dir.display()))?;
     let mut bar = Bar::new();
     let report = index.sync(&roots, &sync_options(&args.walk, true), &mut bar);
     bar.finish();
