@@ -261,7 +261,7 @@ fn unsupported_kinds_are_skipped() -> TestResult {
         "e.HTM",
         "f.html",
         "g",
-        "h.pdf",
+        "h.doc",
     ] {
         fs::write(dir.path().join(name), "testo")?;
     }
@@ -278,8 +278,8 @@ fn unsupported_kinds_are_skipped() -> TestResult {
                 SkipReason::UnsupportedKind("jpg".into())
             ),
             (
-                "h.pdf".to_string(),
-                SkipReason::UnsupportedKind("pdf".into())
+                "h.doc".to_string(),
+                SkipReason::UnsupportedKind("doc".into())
             ),
         ]
     );

@@ -94,7 +94,7 @@ fn mixed_folder(docs: &Path) -> Vec<PathBuf> {
         write_at(&docs.join(name), text, at(0));
     }
     write_at(&docs.join("foto.jpg"), "fotografia finta", at(0));
-    write_at(&docs.join("documento.pdf"), "%PDF-1.4 pergamena", at(0));
+    write_at(&docs.join("documento.doc"), "pergamena", at(0));
     write_at(
         &docs.join("binario.txt"),
         b"PK\x03\x04\x00\x00 zaffiro",
@@ -139,7 +139,7 @@ fn first_sync_adds_every_supported_file_and_skips_the_rest() {
             ("binary content", 1),
             ("hidden", 1),
             ("unsupported kind .jpg", 1),
-            ("unsupported kind .pdf", 1),
+            ("unsupported kind .doc", 1),
         ])
     );
     let indexed_refs: Vec<&Path> = indexed.iter().map(PathBuf::as_path).collect();

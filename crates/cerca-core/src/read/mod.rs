@@ -3,12 +3,20 @@
 //! This module knows nothing of the index: it walks folders ([`walk`]), reads bytes
 //! ([`read_file`]), detects encodings ([`decode`]) and extracts title, body and date per
 //! file kind through the [`Extractor`] trait ([`TextExtractor`], [`MarkdownExtractor`],
-//! [`HtmlExtractor`], gathered in the [`Extractors`] registry).
+//! [`HtmlExtractor`], and for rich documents [`PdfExtractor`], [`DocxExtractor`],
+//! [`OdtExtractor`], [`EpubExtractor`], [`RtfExtractor`], [`EmlExtractor`], gathered in
+//! the [`Extractors`] registry).
 //!
 //! HTML goes through `html5ever`'s spec-compliant *tokenizer* only (no tree, no CSS
 //! selectors): it decodes every entity, handles raw-text elements (`script`, `style`…) like
 //! browsers do, and is the well-kept Servo parser, lighter than `scraper` and more complete
 //! than `tl` (which does not decode entities) or `lol_html` (a rewriter, raw text chunks).
+//!
+//! Rich documents: PDF through `pdf-extract` (on `lopdf`); DOCX, ODT and EPUB through the
+//! `zip` crate (bounded reads: [`zip_archive`]) and `quick-xml`, EPUB chapters through the
+//! HTML extractor's text function; e-mail through `mail-parser`; RTF through a small
+//! tokenizer of its own (no maintained crate decodes its code pages: see [`rtf`]). Each
+//! module documents its limits against damaged files and decompression bombs.
 //!
 //! # Example
 //!
@@ -35,17 +43,32 @@ use std::fmt;
 use std::path::Path;
 
 pub mod decode;
+pub mod docx;
+pub mod eml;
+pub mod epub;
 mod error;
 mod file;
 pub mod html;
+mod lines;
 pub mod markdown;
+pub mod odt;
+pub mod pdf;
+pub mod rtf;
 pub mod text;
 mod walk;
+mod xml;
+pub mod zip_archive;
 
+pub use self::docx::DocxExtractor;
+pub use self::eml::EmlExtractor;
+pub use self::epub::EpubExtractor;
 pub use self::error::{ExtractError, ReadError, SkipReason};
 pub use self::file::{content_hash, read_file, ReadFile, ReadLimits, DEFAULT_MAX_FILE_SIZE};
 pub use self::html::HtmlExtractor;
 pub use self::markdown::MarkdownExtractor;
+pub use self::odt::OdtExtractor;
+pub use self::pdf::PdfExtractor;
+pub use self::rtf::RtfExtractor;
 pub use self::text::TextExtractor;
 pub use self::walk::{walk, FoundFile, Walk, WalkEvent, WalkOptions};
 
@@ -60,7 +83,8 @@ pub struct Extracted {
     pub date: Option<time::Date>,
 }
 
-/// Per-kind text extraction; later formats (PDF, DOCX, ODT, EPUB, RTF, EML) plug in here.
+/// Per-kind text extraction: each format of [`Extractors::default()`] implements it, and
+/// so can a program's own.
 ///
 /// ```
 /// use cerca_core::read::{ExtractError, Extracted, Extractor, Extractors};
@@ -99,7 +123,8 @@ pub trait Extractor: Send + Sync {
 /// The registry of extractors, by lower-case file extension.
 ///
 /// [`Extractors::default()`] handles text (`txt` and no extension), markdown (`md`,
-/// `markdown`) and HTML (`html`, `htm`).
+/// `markdown`), HTML (`html`, `htm`), PDF (`pdf`), DOCX (`docx`), ODT (`odt`), EPUB
+/// (`epub`), RTF (`rtf`) and e-mail (`eml`).
 ///
 /// ```
 /// use cerca_core::read::Extractors;
@@ -109,6 +134,7 @@ pub trait Extractor: Send + Sync {
 /// assert_eq!(extractors.kind_of("pagina.HTM".as_ref()), "htm");
 /// assert!(extractors.for_path("pagina.HTM".as_ref()).is_some());
 /// assert!(extractors.for_path("foto.jpg".as_ref()).is_none());
+/// assert!(extractors.for_path("tesi.PDF".as_ref()).is_some_and(|e| e.accepts_binary()));
 /// ```
 pub struct Extractors {
     extractors: Vec<Box<dyn Extractor>>,
@@ -172,7 +198,13 @@ impl Default for Extractors {
         extractors
             .register(Box::new(TextExtractor))
             .register(Box::new(MarkdownExtractor))
-            .register(Box::new(HtmlExtractor));
+            .register(Box::new(HtmlExtractor))
+            .register(Box::new(PdfExtractor))
+            .register(Box::new(DocxExtractor))
+            .register(Box::new(OdtExtractor))
+            .register(Box::new(EpubExtractor))
+            .register(Box::new(RtfExtractor))
+            .register(Box::new(EmlExtractor));
         extractors
     }
 }
@@ -194,12 +226,26 @@ mod tests {
         let extractors = Extractors::default();
         assert_eq!(
             extractors.kinds(),
-            vec!["", "htm", "html", "markdown", "md", "txt"]
+            vec![
+                "", "docx", "eml", "epub", "htm", "html", "markdown", "md", "odt", "pdf", "rtf",
+                "txt"
+            ]
         );
         assert_eq!(extractors.kind_of(Path::new("a/b.TXT")), "txt");
         assert_eq!(extractors.kind_of(Path::new("a/.bashrc")), "");
         assert_eq!(extractors.kind_of(Path::new("a/archivio.tar.gz")), "gz");
-        assert!(extractors.for_path(Path::new("x.pdf")).is_none());
+        assert!(extractors.for_path(Path::new("x.pdf")).is_some());
+        assert!(extractors.for_path(Path::new("x.doc")).is_none());
+        for binary in ["pdf", "docx", "odt", "epub"] {
+            assert!(extractors
+                .for_kind(binary)
+                .is_some_and(|e| e.accepts_binary()));
+        }
+        for text in ["rtf", "eml", "txt"] {
+            assert!(extractors
+                .for_kind(text)
+                .is_some_and(|e| !e.accepts_binary()));
+        }
         assert!(extractors.for_path(Path::new("LEGGIMI")).is_some());
     }
 
