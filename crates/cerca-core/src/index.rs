@@ -464,21 +464,23 @@ fn set_private(_path: &Path, _mode: u32) -> Result<()> {
 }
 
 /// Index files hold copies of the documents' text: only their owner may read them.
+#[cfg(unix)]
 fn make_files_private(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
-            let entry = entry.map_err(Error::io(dir))?;
-            let Ok(metadata) = entry.metadata() else {
-                continue;
-            };
-            if metadata.is_file() && metadata.permissions().mode() & 0o077 != 0 {
-                // A file merged away in between is not an error.
-                let _ = set_private(&entry.path(), 0o600);
-            }
+    use std::os::unix::fs::PermissionsExt;
+    for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
+        let entry = entry.map_err(Error::io(dir))?;
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
+        if metadata.is_file() && metadata.permissions().mode() & 0o077 != 0 {
+            // A file merged away in between is not an error.
+            let _ = set_private(&entry.path(), 0o600);
         }
     }
-    let _ = dir;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_files_private(_dir: &Path) -> Result<()> {
     Ok(())
 }

@@ -70,14 +70,10 @@ impl TokenRewrite for AccentApostropheFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::rewrite::rewritten;
 
     fn apply(text: &str) -> String {
-        let mut token = Token {
-            text: text.into(),
-            ..Token::default()
-        };
-        assert!(AccentApostropheFilter.rewrite(&mut token));
-        token.text
+        rewritten(AccentApostropheFilter, text).expect("kept").text
     }
 
     #[test]

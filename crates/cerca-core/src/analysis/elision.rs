@@ -48,15 +48,10 @@ impl TokenRewrite for ElisionFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::rewrite::rewritten;
 
     fn apply(text: &str) -> (String, usize) {
-        let mut token = Token {
-            text: text.into(),
-            offset_from: 10,
-            offset_to: 10 + text.len(),
-            ..Token::default()
-        };
-        assert!(ElisionFilter.rewrite(&mut token));
+        let token = rewritten(ElisionFilter, text).expect("kept");
         (token.text, token.offset_from)
     }
 

@@ -33,14 +33,10 @@ impl TokenRewrite for LowerCaser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::rewrite::rewritten;
 
     fn apply(text: &str) -> String {
-        let mut token = Token {
-            text: text.into(),
-            ..Token::default()
-        };
-        assert!(LowerCaser.rewrite(&mut token));
-        token.text
+        rewritten(LowerCaser, text).expect("kept").text
     }
 
     #[test]

@@ -81,3 +81,16 @@ impl<S: TokenStream, R: TokenRewrite> TokenStream for RewritingStream<'_, S, R> 
         self.inner.token_mut()
     }
 }
+
+/// Applies `rule` to a token holding `text` (at offset 10) and returns the
+/// token if the rule keeps it.
+#[cfg(test)]
+pub(crate) fn rewritten(mut rule: impl TokenRewrite, text: &str) -> Option<Token> {
+    let mut token = Token {
+        text: text.into(),
+        offset_from: 10,
+        offset_to: 10 + text.len(),
+        ..Token::default()
+    };
+    rule.rewrite(&mut token).then_some(token)
+}
