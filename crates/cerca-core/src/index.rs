@@ -366,9 +366,6 @@ impl IndexWriter<'_> {
         doc.add_text(f.title_words, &document.title);
         doc.add_text(f.body, &document.body);
         doc.add_text(f.body_words, &document.body);
-        if let Some(folder) = document.path.parent() {
-            doc.add_text(f.folder, folder.to_string_lossy());
-        }
         if let Some(date) = document.date {
             doc.add_date(f.date, day_to_datetime(date));
         }

@@ -6,7 +6,6 @@
 //! | `path` | the path as text (lossy where not UTF-8) | display, `path:` queries, sorting |
 //! | `title`, `body` | stemmed Italian terms, positions | words and phrases, BM25 |
 //! | `title_words`, `body_words` | folded word forms, no positions | prefix and fuzzy terms |
-//! | `folder` | stemmed terms of the folder's path | a small bonus: folder names carry topics |
 //! | `date`, `modified` | day / instant | `date:` and `modified:` ranges, sorting |
 //! | `size`, `hash`, `kind` | file facts | change detection, `ext:` |
 
@@ -26,7 +25,6 @@ pub(crate) struct Fields {
     pub body: Field,
     pub title_words: Field,
     pub body_words: Field,
-    pub folder: Field,
     pub date: Field,
     pub modified: Field,
     pub size: Field,
@@ -74,7 +72,6 @@ impl Fields {
                 "body_words",
                 text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic),
             ),
-            folder: builder.add_text_field("folder", text(ITALIAN, IndexRecordOption::WithFreqs)),
             date: builder.add_date_field("date", date()),
             modified: builder.add_date_field("modified", date()),
             size: builder.add_u64_field("size", NumericOptions::default().set_stored().set_fast()),

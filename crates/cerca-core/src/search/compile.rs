@@ -36,10 +36,6 @@ const PROXIMITY_SLOP: u32 = 3;
 /// squad-it dev questions (OR, top 100): MRR@10 0.7930 without, 0.7968 with
 /// 0.1 (0.7937 with 0.3, 0.7685 with 1.0); slops 1 to 12 within ±0.001.
 const PROXIMITY_WEIGHT: f32 = 0.1;
-/// Weight of a word found in the document's folder path (folder names carry
-/// topics). Squad-it dev questions, MRR@10 with 0 / 0.1 / 0.25 / 0.5 / 1.0:
-/// 0.7967 / 0.7974 / 0.7978 / 0.7980 / 0.7959; kept low, as the gain is small.
-const FOLDER_WEIGHT: f32 = 0.25;
 /// Weight of a word's other genders and numbers against the word as typed.
 const INFLECTION_WEIGHT: f32 = 0.9;
 /// Score added per matched clause when ranking by how many words match.
@@ -289,7 +285,7 @@ impl<'a> Compiler<'a> {
                 self.proximity_terms.push(variants[0].clone());
             }
         }
-        let in_text = self.per_field(scope, |fields, field| {
+        Some(self.per_field(scope, |fields, field| {
             let (stemmed, _) = fields.text_fields(field);
             let alternatives: Vec<Box<dyn Query>> = variants
                 .iter()
@@ -310,21 +306,7 @@ impl<'a> Compiler<'a> {
                 Ok([single]) => single,
                 Err(alternatives) => Box::new(DisjunctionMaxQuery::new(alternatives)),
             }
-        });
-        if scope != Scope::TitleAndBody {
-            return Some(in_text);
-        }
-        let in_folder = TermQuery::new(
-            Term::from_field_text(self.fields.folder, &variants[0]),
-            IndexRecordOption::WithFreqs,
-        );
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, in_text),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(in_folder), FOLDER_WEIGHT)),
-            ),
-        ])))
+        }))
     }
 
     /// Words in order, `slop` extra positions allowed; stopwords included.
