@@ -259,7 +259,6 @@ impl Index {
     pub fn stored_files(&self) -> Result<Vec<StoredFile>> {
         let searcher = self.reader.searcher();
         let mut files = Vec::with_capacity(searcher.num_docs() as usize);
-        let mut buffer = Vec::new();
         for segment in searcher.segment_readers() {
             let columns = segment.fast_fields();
             let keys = columns.bytes("key")?.ok_or_else(|| Error::CorruptIndex {
@@ -268,15 +267,25 @@ impl Index {
             })?;
             let modified = columns.date("modified")?;
             let size = columns.u64("size")?;
+            // One pass over the sorted keys beats a dictionary lookup per document.
+            let mut paths_by_ord = Vec::new();
+            let mut stream = keys
+                .dictionary()
+                .stream()
+                .map_err(Error::io(self.display_path()))?;
+            while stream.advance() {
+                paths_by_ord.push(path_from_bytes(stream.key()));
+            }
             for doc in segment.doc_ids_alive() {
-                let Some(ord) = keys.term_ords(doc).next() else {
+                let Some(path) = keys
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|ord| paths_by_ord.get(ord as usize))
+                else {
                     continue;
                 };
-                buffer.clear();
-                keys.ord_to_bytes(ord, &mut buffer)
-                    .map_err(Error::io(self.display_path()))?;
                 files.push(StoredFile {
-                    path: path_from_bytes(&buffer),
+                    path: path.clone(),
                     modified: modified.first(doc).map_or(UNIX_EPOCH, system_time),
                     size: size.first(doc).unwrap_or(0),
                 });
@@ -444,7 +453,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(Error::io(dir))
 }
 
-fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).map_err(Error::io(path))?;
     set_private(path, 0o600)
 }

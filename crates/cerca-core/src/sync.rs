@@ -7,14 +7,14 @@
 //! or [`SyncOptions::commit_every`], so a sync killed half-way keeps what it
 //! committed and the next one finishes the job.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::index::path_bytes;
+use crate::index::{path_bytes, write_private_file};
 use crate::read::{read_file, Extractors, FoundFile, ReadLimits, Walk, WalkEvent, WalkOptions};
 use crate::{Document, Index, IndexWriter};
 
@@ -98,12 +98,16 @@ pub trait SyncProgress {
 pub struct NoProgress;
 impl SyncProgress for NoProgress {}
 
+/// Where a sync that changed nothing notes its time (it commits nothing).
+const LAST_SYNC_FILE: &str = "cerca-last-sync";
+
 /// What the index records about its roots, saved with each commit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct IndexState {
     /// The folders (or files) the index keeps in sync, canonical.
     pub roots: BTreeSet<PathBuf>,
-    /// When the last complete sync ended (seconds since the Unix epoch).
+    /// When the last sync that changed the index ended (seconds since the
+    /// Unix epoch); [`Index::last_sync`] also counts syncs that changed nothing.
     pub last_sync: Option<u64>,
     /// Files already read whose size and modification time no document
     /// records: touched after indexing (same content), or skipped once read
@@ -136,10 +140,14 @@ impl KnownFile {
 }
 
 fn known_key(path: &Path) -> String {
-    path_bytes(path)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = path_bytes(path);
+    let mut key = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    key
 }
 
 /// What the walk decided about a file.
@@ -176,6 +184,7 @@ impl Index {
         let started = Instant::now();
         let mut writer = self.writer_waiting(options.wait_for_lock)?;
         let mut state = self.state()?;
+        let state_before = state.clone();
         let roots: Vec<PathBuf> = if roots.is_empty() {
             state.roots.iter().cloned().collect()
         } else {
@@ -210,7 +219,7 @@ impl Index {
         // Walk every root first: the plan gives progress totals, and the
         // files seen tell which documents to remove.
         let mut to_read: Vec<(FoundFile, bool)> = Vec::new();
-        let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
         let mut unwalked: Vec<PathBuf> = Vec::new();
         for root in &roots {
             let walk = match Walk::new(root, &options.walk, &extractors) {
@@ -314,11 +323,42 @@ impl Index {
             let path = crate::index::path_from_bytes(&unhex(key));
             !gone(&path)
         });
-        state.last_sync = Some(seconds(SystemTime::now()));
-        self.commit_state(&mut writer, &state)?;
-        writer.finish()?;
+        let changed = report.added + report.updated + report.removed > 0 || state != state_before;
+        if changed {
+            state.last_sync = Some(seconds(SystemTime::now()));
+            self.commit_state(&mut writer, &state)?;
+            writer.finish()?;
+        } else {
+            // Nothing to write: a commit would only cost time (this is the
+            // path of every `cerca search QUERY FOLDER` on an unchanged folder).
+            // The time is still worth keeping, in a file of its own.
+            drop(writer);
+            self.note_unchanged_sync();
+        }
         report.elapsed = started.elapsed();
         Ok(report)
+    }
+
+    /// When the last complete sync ended (seconds since the Unix epoch),
+    /// whether it changed anything or not.
+    pub fn last_sync(&self) -> Result<Option<u64>> {
+        let committed = self.state()?.last_sync;
+        let noted = self
+            .path()
+            .and_then(|dir| std::fs::read_to_string(dir.join(LAST_SYNC_FILE)).ok())
+            .and_then(|text| text.trim().parse::<u64>().ok());
+        Ok(committed.max(noted))
+    }
+
+    fn note_unchanged_sync(&self) {
+        if let Some(dir) = self.path() {
+            let now = seconds(SystemTime::now()).to_string();
+            let temporary = dir.join(format!("{LAST_SYNC_FILE}.tmp"));
+            // Only a timestamp for `cerca status`: losing it loses nothing.
+            if write_private_file(&temporary, now.as_bytes()).is_ok() {
+                let _ = std::fs::rename(&temporary, dir.join(LAST_SYNC_FILE));
+            }
+        }
     }
 
     /// Removes a root and every document under it.
@@ -374,10 +414,13 @@ impl Index {
 
 /// What to do with a file the walk found, given what the index holds.
 fn plan(found: &FoundFile, stored: Option<&(SystemTime, u64)>, state: &IndexState) -> Plan {
-    let known = state
-        .known
-        .get(&known_key(&found.path))
-        .filter(|known| known.matches(found));
+    let known = match state.known.is_empty() {
+        true => None,
+        false => state
+            .known
+            .get(&known_key(&found.path))
+            .filter(|known| known.matches(found)),
+    };
     let kind = found.kind.clone();
     match (stored, known) {
         (

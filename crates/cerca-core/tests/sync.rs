@@ -1032,3 +1032,19 @@ fn a_concurrent_sync_is_refused_or_waits_for_the_lock() {
     assert_counts(&report, (1, 0, 0, 0, 0, 0));
     assert_eq!(count(&index, "orologio"), 1);
 }
+
+#[test]
+fn a_sync_with_nothing_to_do_commits_nothing_but_notes_its_time() {
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("nota.txt"), "Il gatto dorme.\n", at(0));
+    sync(&index, &[&docs]);
+    let meta = dir.path().join("index/meta.json");
+    let committed = fs::read(&meta).unwrap();
+    let first = index.last_sync().unwrap().expect("a sync happened");
+
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_counts(&sync(&index, &[&docs]), (0, 0, 0, 1, 0, 0));
+
+    assert_eq!(fs::read(&meta).unwrap(), committed, "no commit");
+    assert!(index.last_sync().unwrap().expect("noted") > first);
+}

@@ -17,7 +17,7 @@ pub fn run(args: &IndexLocation) -> Result<bool> {
     println!("index: {}", dir.display());
     println!("documents: {}", index.num_docs());
     println!("size: {:.1} MB", size as f64 / 1e6);
-    let last_sync = state.last_sync.map_or_else(
+    let last_sync = index.last_sync()?.map_or_else(
         || "never".to_owned(),
         |secs| {
             time::OffsetDateTime::from_unix_timestamp(secs as i64)
