@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
+use cerca_core::read::SkipReason;
 use cerca_core::SyncProgress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -20,6 +21,14 @@ impl Bar {
             bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
             files_done: 0,
             files_planned: 0,
+        }
+    }
+
+    /// A line on standard error that does not tear the bar.
+    fn say(&self, line: String) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         }
     }
 
@@ -58,13 +67,17 @@ impl SyncProgress for Bar {
         }
     }
 
-    fn problem(&mut self, path: &Path, message: &str, failed: bool) {
-        if failed {
-            let line = format!("cerca: cannot index {}: {message}", path.display());
-            match &self.bar {
-                Some(bar) => bar.suspend(|| eprintln!("{line}")),
-                None => eprintln!("{line}"),
-            }
+    fn skipped(&mut self, path: &Path, reason: &SkipReason) {
+        // Other skips (kinds, hidden files) are expected and only counted.
+        if let SkipReason::TooLarge { .. } = reason {
+            self.say(format!(
+                "cerca: skipped {}: {reason}; raise --max-size to index it",
+                path.display()
+            ));
         }
+    }
+
+    fn failed(&mut self, path: &Path, message: &str) {
+        self.say(format!("cerca: cannot index {}: {message}", path.display()));
     }
 }

@@ -478,3 +478,17 @@ fn the_index_is_readable_by_its_owner_only() {
     sandbox.run(&["index", "docs"]).code(0);
     assert_private_tree(&sandbox.data().join("cerca"));
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_named_on_stderr() {
+    let sandbox = Sandbox::new();
+    sandbox.write("big/piccolo.txt", "Un gatto.\n");
+    sandbox.write("big/grande.txt", "Un elefante. ".repeat(200));
+    let run = sandbox.run(&["index", "--index", "idx", "--max-size", "1K", "big"]);
+    run.code(0)
+        .stderr_has("grande.txt")
+        .stderr_has("too large")
+        .stderr_has("--max-size");
+    assert!(!run.stderr.contains("piccolo.txt"), "{}", run.stderr);
+    assert!(run.stdout.contains("1 too large"), "{}", run.stdout);
+}

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::index::{path_bytes, write_private_file};
-use crate::read::{read_file, Extractors, FoundFile, ReadLimits, Walk, WalkEvent, WalkOptions};
+use crate::read::{
+    read_file, Extractors, FoundFile, ReadLimits, SkipReason, Walk, WalkEvent, WalkOptions,
+};
 use crate::{Document, Index, IndexWriter};
 
 /// How to sync.
@@ -75,7 +77,7 @@ impl SyncReport {
 
     fn count_failure(&mut self, path: &Path, message: String, progress: &mut dyn SyncProgress) {
         self.failed += 1;
-        progress.problem(path, &message, true);
+        progress.failed(path, &message);
         self.failures.push((path.to_path_buf(), message));
     }
 }
@@ -90,8 +92,10 @@ pub trait SyncProgress {
     fn planned(&mut self, _files: usize, _bytes: u64) {}
     /// One planned file was handled.
     fn file_done(&mut self, _path: &Path, _bytes: u64) {}
-    /// A file was skipped or failed.
-    fn problem(&mut self, _path: &Path, _message: &str, _failed: bool) {}
+    /// An entry was passed over on purpose (unsupported kind, too large, binary…).
+    fn skipped(&mut self, _path: &Path, _reason: &SkipReason) {}
+    /// An entry could not be read; `message` says why. The sync goes on.
+    fn failed(&mut self, _path: &Path, _message: &str) {}
 }
 
 /// A [`SyncProgress`] that ignores everything.
@@ -245,7 +249,7 @@ impl Index {
                     }
                     WalkEvent::Skipped { path, reason } => {
                         report.count_skip(reason.label());
-                        progress.problem(&path, &reason.to_string(), false);
+                        progress.skipped(&path, &reason);
                     }
                     WalkEvent::Failed { path, error } => {
                         report.count_failure(&path, error.to_string(), progress);
@@ -285,14 +289,15 @@ impl Index {
                     }
                 }
                 Err(error) if error.is_skip() => {
-                    let reason = error
-                        .skip_reason()
-                        .map_or_else(|| error.to_string(), |r| r.label());
+                    let reason = error.skip_reason();
+                    if let Some(reason) = &reason {
+                        progress.skipped(&found.path, reason);
+                    }
+                    let label = reason.map_or_else(|| error.to_string(), |r| r.label());
                     state
                         .known
-                        .insert(key, KnownFile::of(&found, Some(reason.clone())));
-                    report.count_skip(reason);
-                    progress.problem(&found.path, &error.to_string(), false);
+                        .insert(key, KnownFile::of(&found, Some(label.clone())));
+                    report.count_skip(label);
                     if !is_new {
                         // No longer something we index (it became binary, say).
                         writer.delete(&found.path);
