@@ -12,8 +12,7 @@
 //! plain text). Date: `dcterms:created`, else `dcterms:modified`.
 
 use super::lines::Lines;
-use super::text::{parse_date_prefix, title_from_text};
-use super::xml::{first_texts, local, walk, xml_text, Node};
+use super::xml::{local, walk, xml_text, Node};
 use super::zip_archive::Archive;
 use super::{ExtractError, Extracted, Extractor};
 
@@ -48,24 +47,7 @@ impl Extractor for DocxExtractor {
         }
         let body = lines.finish();
 
-        let mut title = None;
-        let mut date = None;
-        if let Some(core) = archive.read_optional("docProps/core.xml")? {
-            let found = first_texts(&xml_text(&core), &[b"title", b"created", b"modified"])
-                .map_err(|e| archive.malformed(format!("docProps/core.xml: {e}")))?;
-            let [found_title, created, modified] =
-                <[Option<String>; 3]>::try_from(found).unwrap_or_default();
-            title = found_title;
-            date = created
-                .as_deref()
-                .and_then(parse_date_prefix)
-                .or_else(|| modified.as_deref().and_then(parse_date_prefix));
-        }
-        Ok(Extracted {
-            title: title.or_else(|| title_from_text(&body)),
-            body,
-            date,
-        })
+        archive.with_properties(body, "docProps/core.xml", [b"created", b"modified"])
     }
 
     fn accepts_binary(&self) -> bool {

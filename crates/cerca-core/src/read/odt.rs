@@ -12,8 +12,7 @@
 //! Date: `meta:creation-date`, else `dc:date` (the last modification).
 
 use super::lines::Lines;
-use super::text::{parse_date_prefix, title_from_text};
-use super::xml::{first_texts, local, walk, xml_text, Node};
+use super::xml::{local, walk, xml_text, Node};
 use super::zip_archive::Archive;
 use super::{ExtractError, Extracted, Extractor};
 
@@ -39,24 +38,7 @@ impl Extractor for OdtExtractor {
         let body =
             body_text(&content).map_err(|e| archive.malformed(format!("content.xml: {e}")))?;
 
-        let mut title = None;
-        let mut date = None;
-        if let Some(meta) = archive.read_optional("meta.xml")? {
-            let found = first_texts(&xml_text(&meta), &[b"title", b"creation-date", b"date"])
-                .map_err(|e| archive.malformed(format!("meta.xml: {e}")))?;
-            let [found_title, created, modified] =
-                <[Option<String>; 3]>::try_from(found).unwrap_or_default();
-            title = found_title;
-            date = created
-                .as_deref()
-                .and_then(parse_date_prefix)
-                .or_else(|| modified.as_deref().and_then(parse_date_prefix));
-        }
-        Ok(Extracted {
-            title: title.or_else(|| title_from_text(&body)),
-            body,
-            date,
-        })
+        archive.with_properties(body, "meta.xml", [b"creation-date", b"date"])
     }
 
     fn accepts_binary(&self) -> bool {

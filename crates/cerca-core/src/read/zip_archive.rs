@@ -18,7 +18,9 @@ use std::io::{Cursor, Read};
 use zip::result::ZipError;
 use zip::ZipArchive;
 
-use super::ExtractError;
+use super::text::{parse_date_prefix, title_from_text};
+use super::xml::{first_texts, xml_text};
+use super::{ExtractError, Extracted};
 
 /// Most entries a container may have.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -89,6 +91,35 @@ impl<'a> Archive<'a> {
     }
 
     /// A [`ExtractError::Malformed`] of this archive's format.
+    /// The document's extraction from its `body` and an optional properties
+    /// part (`docProps/core.xml`, `meta.xml`): the part's `title`, else the
+    /// body's first line, and the first of its two `dates` that parses.
+    pub(crate) fn with_properties(
+        &mut self,
+        body: String,
+        part: &str,
+        dates: [&[u8]; 2],
+    ) -> Result<Extracted, ExtractError> {
+        let mut title = None;
+        let mut date = None;
+        if let Some(properties) = self.read_optional(part)? {
+            let found = first_texts(&xml_text(&properties), &[b"title", dates[0], dates[1]])
+                .map_err(|e| self.malformed(format!("{part}: {e}")))?;
+            let [found_title, first, second] =
+                <[Option<String>; 3]>::try_from(found).unwrap_or_default();
+            title = found_title;
+            date = first
+                .as_deref()
+                .and_then(parse_date_prefix)
+                .or_else(|| second.as_deref().and_then(parse_date_prefix));
+        }
+        Ok(Extracted {
+            title: title.or_else(|| title_from_text(&body)),
+            body,
+            date,
+        })
+    }
+
     pub(crate) fn malformed(&self, reason: String) -> ExtractError {
         ExtractError::Malformed {
             format: self.format,
