@@ -16,6 +16,8 @@ use crate::{locations, QueryError};
 use super::sync_options;
 
 pub fn run(args: &SearchArgs) -> Result<bool> {
+    // The time people wait includes syncing the folders of an ad-hoc search.
+    let started = Instant::now();
     // With --batch there is no QUERY: the first positional argument is a PATH.
     let (query, paths): (Option<&String>, Vec<PathBuf>) = match (&args.batch, &args.query) {
         (Some(_), Some(first)) => (
@@ -81,6 +83,7 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
                 ))
             };
             let human = !(args.json || args.files_with_matches || args.count);
+            let summary_since = human.then_some(started);
             single_search(
                 &index,
                 query,
@@ -88,7 +91,7 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
                 args.explain,
                 &options,
                 sink.as_mut(),
-                human,
+                summary_since,
             )
         }
         (None, None) => anyhow::bail!("give a QUERY or --batch FILE"),
@@ -156,9 +159,8 @@ fn single_search(
     explain: bool,
     options: &SearchOptions,
     sink: &mut dyn Sink,
-    human: bool,
+    summary_since: Option<Instant>,
 ) -> Result<bool> {
-    let started = Instant::now();
     let parsed = parse(query, literal).map_err(|error| QueryError::new(query, error))?;
     if explain {
         eprintln!("{}", index.explain(&parsed));
@@ -173,7 +175,7 @@ fn single_search(
         eprintln!("cerca: no document has every word of the query; showing documents with some of them (more first)");
     }
     sink.results(&results, None)?;
-    if human {
+    if let Some(started) = summary_since {
         let mut stderr = std::io::stderr();
         let summary = format!(
             "{} of {} documents in {:.1} ms",
