@@ -37,7 +37,7 @@ pub use stopwords::{StopWords, QUERY_EXTRAS, SNOWBALL_ITALIAN};
 pub use tokenizer::{ItalianTokenStream, ItalianTokenizer};
 
 use tantivy::tokenizer::{
-    RemoveLongFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+    RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// The name the stemming analyzer is registered under in an index.
@@ -81,6 +81,7 @@ pub fn word_form_analyzer() -> TextAnalyzer {
         .filter(ElisionFilter)
         .filter(LowerCaser)
         .filter(AccentFolding)
+        .filter(StopWordFilter::remove(stopwords::folded_word_forms()))
         .build()
 }
 
@@ -299,12 +300,13 @@ mod tests {
     fn word_forms_are_folded_but_not_stemmed() {
         let forms: Vec<String> = run(
             &mut word_form_analyzer(),
-            "Esercitazioni dell'Ucraìna perche'",
+            "Esercitazioni dell'Ucraìna nelle città perche'",
         )
         .into_iter()
         .map(|t| t.0)
         .collect();
-        assert_eq!(forms, ["esercitazioni", "ucraina", "perche"]);
+        // `nelle` and `perché` are stopwords: no prefix or fuzzy term needs them.
+        assert_eq!(forms, ["esercitazioni", "ucraina", "citta"]);
     }
 
     #[test]
@@ -323,12 +325,19 @@ mod tests {
             ))
         });
         assert_eq!(one_pass.len(), stemmed.len());
-        for ((one, stem), form) in one_pass.iter().zip(&stemmed).zip(&forms) {
+        for (one, stem) in one_pass.iter().zip(&stemmed) {
             assert_eq!(
                 (&one.0, one.2, one.3, one.4),
                 (&stem.0, stem.1, stem.2, stem.3)
             );
-            assert_eq!((&one.1, one.4), (&form.0, form.3));
         }
+        let stopword_forms = stopwords::folded_word_forms();
+        let content_forms: Vec<(&String, usize)> = one_pass
+            .iter()
+            .filter(|one| !stopword_forms.contains(&one.1))
+            .map(|one| (&one.1, one.4))
+            .collect();
+        let indexed_forms: Vec<(&String, usize)> = forms.iter().map(|f| (&f.0, f.3)).collect();
+        assert_eq!(content_forms, indexed_forms);
     }
 }

@@ -302,6 +302,20 @@ pub const QUERY_EXTRAS: &[&str] = &[
     "d", "quest", "quell", "qual", "quali", "cosa", "cos", "quando",
 ];
 
+/// The Snowball stopwords as folded word forms (`perche`, `piu`).
+///
+/// The word-form fields (for prefix and fuzzy terms) leave them out: they
+/// are a third of all words, and `del*` or `dela~` finding `della` helps no one.
+pub fn folded_word_forms() -> Vec<String> {
+    let mut forms: Vec<String> = SNOWBALL_ITALIAN
+        .iter()
+        .map(|word| fold_accents(word))
+        .collect();
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
 /// The index terms of stopwords, as the analyzer produces them.
 ///
 /// Built by analyzing every stopword, accented and folded (`perché` and
