@@ -8,7 +8,13 @@ use cerca_core::read::SkipReason;
 use cerca_core::SyncProgress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Shows files, megabytes, rate and ETA on standard error when it is a terminal.
+/// Shows files, megabytes, rate and ETA on standard error, for a person
+/// watching a terminal: when output goes to a file or a pipe, only the summary.
+fn show_bar() -> bool {
+    std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// A progress bar of files, megabytes, rate and ETA (see [`show_bar`]).
 pub struct Bar {
     bar: Option<ProgressBar>,
     files_done: usize,
@@ -18,7 +24,7 @@ pub struct Bar {
 impl Bar {
     pub fn new() -> Self {
         Bar {
-            bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
+            bar: show_bar().then(ProgressBar::hidden),
             files_done: 0,
             files_planned: 0,
         }
