@@ -55,6 +55,8 @@ pub struct SyncReport {
     /// Could not be read; their previous entries, if any, are kept.
     pub failed: usize,
     pub bytes_read: u64,
+    /// Indexed without any text: empty files, PDFs without a text layer (scans).
+    pub without_text: usize,
     #[serde(serialize_with = "as_seconds")]
     pub elapsed: Duration,
     /// Skipped files per reason (`"kind .jpg"`, `"binary"`, `"too large"`…).
@@ -279,6 +281,9 @@ impl Index {
                     } else {
                         state.known.remove(&key);
                         let document = Document::from_file(found.clone(), read);
+                        if document.body.trim().is_empty() {
+                            report.without_text += 1;
+                        }
                         if is_new {
                             writer.add(&document)?;
                             report.added += 1;

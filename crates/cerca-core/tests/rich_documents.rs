@@ -503,6 +503,10 @@ fn every_format_is_found_by_word_phrase_title_and_date() -> TestResult {
     let report = sync(&index, &docs);
     assert_eq!(report.failures, Vec::<(PathBuf, String)>::new());
     assert_eq!((report.added, report.failed), (7, 0));
+    assert_eq!(
+        report.without_text, 1,
+        "the scan is reported as having no text"
+    );
     let kinds: Vec<(&str, usize)> = report
         .indexed_by_kind
         .iter()

@@ -121,6 +121,7 @@ fn first_sync_adds_every_supported_file_and_skips_the_rest() {
 
     assert_counts(&report, (7, 0, 0, 0, 5, 0));
     assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert_eq!(report.without_text, 1, "the empty file");
     assert_eq!(
         report.indexed_by_kind,
         kinds(&[("", 1), ("htm", 1), ("html", 1), ("md", 1), ("txt", 3)])

@@ -66,6 +66,12 @@ pub fn print_summary(report: &SyncReport) {
             })
             .collect();
         println!("indexed: {}", kinds.join(", "));
+        if report.without_text > 0 {
+            println!(
+                "without text: {} (empty files, or PDFs that are scans without a text layer)",
+                report.without_text
+            );
+        }
     }
     if !report.skipped_by_reason.is_empty() {
         let reasons: Vec<String> = report
