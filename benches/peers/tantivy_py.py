@@ -17,13 +17,13 @@ top 10, 20 rounds, no snippets (as the whole_run bench without snippets).
 """
 
 import json
-import math
 import os
-import re
 import sys
 import time
 
 import tantivy
+
+from evaluation import load_questions, measures, strip_punct
 from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 ANALYZER = "it_stem"
@@ -87,14 +87,6 @@ def cmd_index(folder, index_dir):
 
 # As in xapian_py.py: anything but letters, digits, spaces and apostrophes; then
 # apostrophes not inside a word (the simple tokenizer splits at the others anyway).
-PUNCT = re.compile(r"[^\w\s'\u2019]+")
-LOOSE_APOSTROPHE = re.compile(r"(?<!\w)['\u2019]|['\u2019](?!\w)")
-
-
-def strip_punct(text):
-    return LOOSE_APOSTROPHE.sub(" ", PUNCT.sub(" ", text))
-
-
 def terms_of(an, text):
     seen = []
     for token in an.analyze(strip_punct(text)):
@@ -115,34 +107,17 @@ def cmd_relevance(index_dir, tsv):
     index.reload()
     searcher = index.searcher()
     an = analyzer()
-    base = os.path.dirname(os.path.abspath(tsv))
-    questions = []
-    with open(tsv, encoding="utf-8") as f:
-        for line in f:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 3:
-                questions.append((fields[1], os.path.realpath(os.path.join(base, fields[2]))))
-    mrr = ndcg = r10 = r100 = 0.0
+    questions = load_questions(tsv)
+    ranks = []
     started = time.perf_counter()
     for text, relevant in questions:
         terms = terms_of(an, text)
-        if not terms:
-            continue
-        hits = searcher.search(build_query(index, terms, Occur.Should), limit=100, count=False).hits
-        for rank, (_score, address) in enumerate(hits, 1):
-            if searcher.doc(address)["path"][0] == relevant:
-                if rank <= 10:
-                    mrr += 1 / rank
-                    ndcg += 1 / math.log2(rank + 1)
-                    r10 += 1
-                r100 += 1
-                break
-    elapsed = time.perf_counter() - started
-    n = max(len(questions), 1)
-    print(json.dumps({
-        "questions": len(questions), "mrr10": mrr / n, "ndcg10": ndcg / n,
-        "r10": r10 / n, "r100": r100 / n, "ms_each": elapsed * 1e3 / n,
-    }))
+        hits = []
+        if terms:
+            hits = searcher.search(build_query(index, terms, Occur.Should), limit=100, count=False).hits
+        paths = [searcher.doc(address)["path"][0] for _score, address in hits]
+        ranks.append(paths.index(relevant) + 1 if relevant in paths else None)
+    print(json.dumps(measures(ranks, time.perf_counter() - started)))
 
 
 def cmd_latency(index_dir, queries_file):

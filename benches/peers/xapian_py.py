@@ -23,9 +23,7 @@ Latency: AND (`quest -o and`), top 10, 20 rounds, as the whole_run bench.
 
 import argparse
 import json
-import math
 import os
-import re
 import subprocess
 import sys
 import time
@@ -33,14 +31,7 @@ import urllib.parse
 
 import xapian
 
-# Anything but letters, digits, spaces and apostrophes; then apostrophes not inside a word.
-PUNCT = re.compile(r"[^\w\s'\u2019]+")
-LOOSE_APOSTROPHE = re.compile(r"(?<!\w)['\u2019]|['\u2019](?!\w)")
-
-
-def strip_punct(text):
-    return LOOSE_APOSTROPHE.sub(" ", PUNCT.sub(" ", text))
-
+from evaluation import load_questions, measures, strip_punct
 
 # quest.cc's stopword list (xapian-core 1.4).
 QUEST_STOPWORDS = (
@@ -94,38 +85,23 @@ def cmd_relevance(db_path, folder, tsv, check_n=50, stopwords_file=None):
     else:
         qp = parser(db, xapian.Query.OP_OR)
     folder = os.path.realpath(folder)
-    base = os.path.dirname(os.path.abspath(tsv))
-    questions = []
-    with open(tsv, encoding="utf-8") as f:
-        for line in f:
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) >= 3:
-                relevant = os.path.realpath(os.path.join(base, fields[2]))
-                questions.append((strip_punct(fields[1]), "/" + os.path.relpath(relevant, folder)))
-    mrr = ndcg = r10 = r100 = 0.0
+    questions = [
+        (strip_punct(text), "/" + os.path.relpath(relevant, folder))
+        for text, relevant in load_questions(tsv)
+    ]
+    ranks = []
     ranked = []
     started = time.perf_counter()
     for text, relevant in questions:
         urls = [url_of(m.document) for m in search(db, qp, text, 100)]
         ranked.append(urls)
-        if relevant in urls:
-            rank = urls.index(relevant) + 1
-            if rank <= 10:
-                mrr += 1 / rank
-                ndcg += 1 / math.log2(rank + 1)
-                r10 += 1
-            r100 += 1
+        ranks.append(urls.index(relevant) + 1 if relevant in urls else None)
     elapsed = time.perf_counter() - started
     check_n = min(check_n, len(questions))
     agree = sum(
         quest_urls(db_path, questions[i][0], 100) == ranked[i] for i in range(check_n)
     )
-    n = max(len(questions), 1)
-    print(json.dumps({
-        "questions": len(questions), "mrr10": mrr / n, "ndcg10": ndcg / n,
-        "r10": r10 / n, "r100": r100 / n, "ms_each": elapsed * 1e3 / n,
-        "quest_checked": check_n, "quest_agree": agree,
-    }))
+    print(json.dumps({**measures(ranks, elapsed), "quest_checked": check_n, "quest_agree": agree}))
 
 
 def cmd_latency(db_path, queries_file):
