@@ -299,13 +299,7 @@ fn read_file_refuses_unknown_kind() -> TestResult {
     let dir = tempdir();
     let path = dir.path().join("a.jpg");
     fs::write(&path, "x")?;
-    let meta = fs::metadata(&path)?;
-    let found = FoundFile {
-        path: path.clone(),
-        size: meta.len(),
-        modified: meta.modified()?,
-        kind: "jpg".into(),
-    };
+    let found = FoundFile::new(path.clone(), &fs::metadata(&path)?, "jpg");
     let err = read_file(&found, &Extractors::default(), &ReadLimits::default()).err();
     assert!(matches!(&err, Some(ReadError::UnsupportedKind { kind, .. }) if kind == "jpg"));
     assert!(err.is_some_and(|e| e.is_skip()));

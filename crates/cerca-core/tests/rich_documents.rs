@@ -875,13 +875,7 @@ fn a_panicking_extractor_is_reported_not_propagated() -> TestResult {
     }
     let dir = tempdir();
     let path = write(dir.path(), "file.boom", b"contenuto");
-    let meta = fs::metadata(&path)?;
-    let found = FoundFile {
-        path: path.clone(),
-        size: meta.len(),
-        modified: meta.modified()?,
-        kind: "boom".into(),
-    };
+    let found = FoundFile::new(path.clone(), &fs::metadata(&path)?, "boom");
     let mut extractors = Extractors::default();
     extractors.register(Box::new(Boom));
     match read_file(&found, &extractors, &ReadLimits::default()) {

@@ -52,8 +52,8 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
 ///
 /// In order: no extractor for `found.kind` → [`ReadError::UnsupportedKind`]; `found.size`
 /// over the limit → [`ReadError::TooLarge`] (not opened); the bytes are read (at most
-/// limit + 1) and the path stat'ed again: a size or modification time different from
-/// `found`'s → [`ReadError::ChangedWhileReading`]; a NUL byte in the first 8 KiB (not in
+/// limit + 1) and the path stat'ed again: a size, modification or status-change time or inode
+/// different from `found`'s → [`ReadError::ChangedWhileReading`]; a NUL byte in the first 8 KiB (not in
 /// UTF-16 with BOM, and unless the extractor [accepts binary](super::Extractor::accepts_binary))
 /// → [`ReadError::Binary`]; then extraction ([`ReadError::Extract`], also for an extractor
 /// that panicked) and the hash of the raw bytes. Any I/O failure → [`ReadError::Io`].
@@ -63,8 +63,7 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
 ///
 /// let path = std::env::temp_dir().join(format!("cerca-read-doc-file-{}.txt", std::process::id()));
 /// std::fs::write(&path, "Ciao").unwrap();
-/// let meta = std::fs::metadata(&path).unwrap();
-/// let found = FoundFile { path: path.clone(), size: meta.len(), modified: meta.modified().unwrap(), kind: "txt".into() };
+/// let found = FoundFile::new(path.clone(), &std::fs::metadata(&path).unwrap(), "txt");
 /// let read = read_file(&found, &Extractors::default(), &ReadLimits::default()).unwrap();
 /// assert_eq!((read.extracted.body.as_str(), read.bytes_read), ("Ciao", 4));
 /// std::fs::remove_file(&path).unwrap();
@@ -101,10 +100,7 @@ pub fn read_file(
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     let after = std::fs::metadata(path).map_err(io_error)?;
-    let changed = bytes.len() as u64 != found.size
-        || after.len() != found.size
-        || after.modified().ok() != Some(found.modified);
-    if changed {
+    if bytes.len() as u64 != found.size || !found.same_file_as(&after) {
         return Err(ReadError::ChangedWhileReading { path: path.clone() });
     }
 

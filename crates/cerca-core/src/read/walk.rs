@@ -54,10 +54,76 @@ pub struct FoundFile {
     pub path: PathBuf,
     /// Its size in bytes.
     pub size: u64,
-    /// Its modification time.
+    /// Its modification time, at the file system's full precision.
     pub modified: SystemTime,
+    /// Its status-change time (`ctime`): set by the system on every write, rename or
+    /// `chmod`, and, unlike the modification time, never set back by tools. The
+    /// modification time where the platform has none.
+    pub changed: SystemTime,
+    /// Its inode number (0 where the platform has none): a file saved by writing a
+    /// new file and renaming it over the old one gets a new one.
+    pub inode: u64,
     /// Its kind: the lower-case extension, `""` for none.
     pub kind: String,
+}
+
+impl FoundFile {
+    /// The found file for `path` with this metadata (of the file itself, not of a link
+    /// to it) and kind.
+    ///
+    /// ```
+    /// use cerca_core::read::FoundFile;
+    ///
+    /// let path = std::env::temp_dir().join(format!("cerca-found-doc-{}.txt", std::process::id()));
+    /// std::fs::write(&path, "Ciao").unwrap();
+    /// let found = FoundFile::new(path.clone(), &std::fs::metadata(&path).unwrap(), "txt");
+    /// assert_eq!(found.size, 4);
+    /// assert!(found.same_file_as(&std::fs::metadata(&path).unwrap()));
+    /// std::fs::remove_file(&path).unwrap();
+    /// ```
+    pub fn new(path: PathBuf, metadata: &fs::Metadata, kind: impl Into<String>) -> FoundFile {
+        let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let (changed, inode) = change_time_and_inode(metadata).unwrap_or((modified, 0));
+        FoundFile {
+            path,
+            size: metadata.len(),
+            modified,
+            changed,
+            inode,
+            kind: kind.into(),
+        }
+    }
+
+    /// Whether `metadata` (of the same path, taken later) shows the file as it was
+    /// found: same size, modification and status-change times, and inode.
+    pub fn same_file_as(&self, metadata: &fs::Metadata) -> bool {
+        let modified = metadata.modified().ok();
+        let (changed, inode) = change_time_and_inode(metadata)
+            .unwrap_or((modified.unwrap_or(SystemTime::UNIX_EPOCH), 0));
+        metadata.len() == self.size
+            && modified == Some(self.modified)
+            && changed == self.changed
+            && inode == self.inode
+    }
+}
+
+#[cfg(unix)]
+fn change_time_and_inode(metadata: &fs::Metadata) -> Option<(SystemTime, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let seconds = metadata.ctime();
+    let nanos = u32::try_from(metadata.ctime_nsec()).ok()?;
+    let changed = if seconds >= 0 {
+        SystemTime::UNIX_EPOCH + std::time::Duration::new(seconds.unsigned_abs(), nanos)
+    } else {
+        SystemTime::UNIX_EPOCH - std::time::Duration::from_secs(seconds.unsigned_abs())
+            + std::time::Duration::from_nanos(u64::from(nanos))
+    };
+    Some((changed, metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn change_time_and_inode(_metadata: &fs::Metadata) -> Option<(SystemTime, u64)> {
+    None
 }
 
 /// What the walk reports, in file-name order within each folder.
@@ -253,16 +319,14 @@ impl Walk {
                 limit: self.max_file_size,
             });
         }
-        let modified = match metadata.modified() {
-            Ok(modified) => modified,
-            Err(error) => return failed(error),
-        };
-        Some(WalkEvent::File(FoundFile {
-            path: path.to_path_buf(),
-            size,
-            modified,
+        if let Err(error) = metadata.modified() {
+            return failed(error);
+        }
+        Some(WalkEvent::File(FoundFile::new(
+            path.to_path_buf(),
+            &metadata,
             kind,
-        }))
+        )))
     }
 }
 
