@@ -11,7 +11,7 @@ mod relevance;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use cerca_core::{Index, NoProgress, SyncOptions};
+use cerca_core::{Index, NoProgress, Root, Syncer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // cargo bench passes `--bench`; everything else is ours.
@@ -30,11 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let index = Index::create(&dir.path().join("index"))?;
     let started = Instant::now();
-    let report = index.sync(
-        std::slice::from_ref(&docs),
-        &SyncOptions::default(),
-        &mut NoProgress,
-    )?;
+    let report = Syncer::new(&index).sync(&[Root::new(&docs)], &mut NoProgress)?;
     println!(
         "indexed {} documents of {} in {:.2} s ({} failed)",
         report.added,

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use cerca_core::{Index, NoProgress, Operator, SearchOptions, SyncOptions};
+use cerca_core::{Index, NoProgress, Operator, Root, SearchOptions, Syncer};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const QUERIES: [&str; 6] = [
@@ -33,8 +33,8 @@ fn search(c: &mut Criterion) {
     let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/squad-it/docs");
     let dir = tempfile::tempdir().expect("temp dir");
     let index = Index::create(&dir.path().join("index")).expect("index");
-    index
-        .sync(&[docs], &SyncOptions::default(), &mut NoProgress)
+    Syncer::new(&index)
+        .sync(&[Root::new(docs)], &mut NoProgress)
         .expect("sync");
     let mut group = c.benchmark_group("search top 10");
     for (name, snippets) in [("with snippets", true), ("without snippets", false)] {

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cerca_core::{Index, NoProgress, Operator, SearchOptions, SyncOptions};
+use cerca_core::{Index, NoProgress, Operator, Root, SearchOptions, Syncer};
 
 /// Typical one- to three-word queries.
 const QUERIES: [&str; 16] = [
@@ -46,11 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let index = Index::create(&index_dir)?;
 
     let started = Instant::now();
-    let full = index.sync(
-        std::slice::from_ref(&folder),
-        &SyncOptions::default(),
-        &mut NoProgress,
-    )?;
+    let full = Syncer::new(&index).sync(&[Root::new(&folder)], &mut NoProgress)?;
     let full_time = started.elapsed();
     let mb = full.bytes_read as f64 / 1e6;
     println!("folder: {}", folder.display());
@@ -65,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let started = Instant::now();
-    let again = index.sync(&[], &SyncOptions::default(), &mut NoProgress)?;
+    let again = Syncer::new(&index).sync(&[], &mut NoProgress)?;
     let resync = started.elapsed();
     println!(
         "re-sync, no change: {:.3} s ({:.1}% of the full index), {} unchanged, {} bytes read",

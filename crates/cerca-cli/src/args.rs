@@ -22,15 +22,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add folders to the index and bring it up to date with the disk.
-    #[command(
-        after_help = "Examples:\n  cerca index ~/Documenti ~/Note     add two folders and index them\n  cerca index                        re-sync every folder the index holds\n  cerca index --exclude 'build/**' .  skip a folder"
-    )]
+    #[command(after_help = INDEX_HELP)]
     Index(IndexArgs),
     /// Search the index, or folders given on the command line.
     #[command(after_help = SEARCH_HELP)]
     Search(SearchArgs),
-    /// Show the index's folders, size and last sync.
+    /// Show the index's folders (with their options), size and last sync.
     Status(IndexLocation),
+    /// Verify the index: checksums of every file, readable columns and stored
+    /// text, one document per path.
+    ///
+    /// Exit status 0 if it is sound, 2 if not (then `cerca index --rebuild`
+    /// rebuilds it from its folders).
+    Check(IndexLocation),
     /// Remove a folder and its documents from the index.
     Forget(ForgetArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -41,6 +45,19 @@ pub enum Command {
     /// Print the man page (roff) on standard output.
     Man,
 }
+
+const INDEX_HELP: &str = "\
+Options given with folders belong to them: every later `cerca index` walks
+each folder with its own, until the folder is given again with others.
+
+Examples:
+  cerca index ~/Documenti ~/Note          add two folders and index them
+  cerca index                             re-sync every folder the index holds
+  cerca index --exclude 'build/**' .      add this folder, skipping build/ (now and later)
+  cerca index --rebuild                   rebuild a damaged index from its folders
+
+Ctrl-C (or SIGTERM) stops a sync: what was read is kept, and `cerca index`
+goes on from there (exit status 130).";
 
 const SEARCH_HELP: &str = "\
 Query syntax (see the README for all of it):
@@ -81,9 +98,20 @@ pub struct WalkArgs {
     /// Skip files and folders matching this glob (repeatable), e.g. 'build/**'.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Skip files larger than this many bytes (suffixes K, M, G allowed).
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
-    pub max_size: u64,
+    /// Skip files larger than this many bytes (suffixes K, M, G allowed) [default: 64M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
+}
+
+impl WalkArgs {
+    /// Whether any option was given (they belong to folders given with them).
+    pub fn any_given(&self) -> bool {
+        self.hidden
+            || self.follow
+            || !self.include.is_empty()
+            || !self.exclude.is_empty()
+            || self.max_size.is_some()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +123,11 @@ pub struct IndexArgs {
     /// If another cerca is writing to the index, wait for it instead of failing.
     #[arg(long)]
     pub wait: bool,
+    /// Empty the index and read every file of its folders again (they and
+    /// their options are kept): for an index that is damaged or of another
+    /// format.
+    #[arg(long)]
+    pub rebuild: bool,
     /// Print the sync report as JSON.
     #[arg(long)]
     pub json: bool,

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod interrupt;
 mod locations;
 mod printer;
 mod progress;
@@ -39,6 +40,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
         Command::Index(args) => commands::index::run(args),
         Command::Search(args) => commands::search::run(args),
         Command::Status(args) => commands::status::run(args),
+        Command::Check(args) => commands::check::run(args),
         Command::Forget(args) => commands::forget::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "cerca", &mut std::io::stdout());
@@ -53,17 +55,45 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(error) => {
+    let last_panic = quiet_panics();
+    let outcome = std::panic::catch_unwind(|| run(&cli));
+    match outcome {
+        Ok(Ok(true)) => ExitCode::SUCCESS,
+        Ok(Ok(false)) => ExitCode::from(1),
+        Ok(Err(error)) => {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("cerca: {error:#}");
-            ExitCode::from(2)
+            match error.downcast_ref::<interrupt::Interrupted>() {
+                Some(_) => ExitCode::from(interrupt::EXIT_STATUS),
+                None => ExitCode::from(2),
+            }
+        }
+        Err(_) => {
+            let message = last_panic.lock().map(|m| m.clone()).unwrap_or_default();
+            eprintln!("cerca: internal error (a bug in cerca, please report it): {message}");
+            ExitCode::from(101)
         }
     }
+}
+
+/// Replaces the panic message printed by default with a record of it: cerca-core
+/// turns panics on damaged index files into errors that say what to do, and the
+/// raw message must not reach the user then. A panic that escapes is reported by
+/// `main`, with this record.
+fn quiet_panics() -> std::sync::Arc<std::sync::Mutex<String>> {
+    let last = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let record = std::sync::Arc::clone(&last);
+    std::panic::set_hook(Box::new(move |info| {
+        if let Ok(mut last) = record.lock() {
+            *last = info.to_string();
+        }
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            eprintln!("{info}\n{}", std::backtrace::Backtrace::force_capture());
+        }
+    }));
+    last
 }
 
 /// `cerca search … | head` closing the pipe early is not an error.

@@ -239,7 +239,7 @@ fn index_without_paths_resyncs_every_known_folder() {
         again.stdout
     );
     assert_eq!(
-        sandbox.run(&["status", "--index", "idx"]).lines()[5..].len(),
+        status_folders(&sandbox.run(&["status", "--index", "idx"])).len(),
         2,
         "still two roots"
     );
@@ -264,7 +264,12 @@ fn nested_roots_index_each_file_once() {
     assert_eq!(found(&sandbox, "pinguino"), ["docs/sotto/gamma.html"]);
     let status = sandbox.run(&["status", "--index", "idx"]);
     status.code(0).stdout_has("documents: 4\n");
-    assert_eq!(status.lines()[5..].len(), 2, "two roots: {}", status.stdout);
+    assert_eq!(
+        status_folders(&status).len(),
+        2,
+        "two roots: {}",
+        status.stdout
+    );
 }
 
 #[test]
@@ -352,11 +357,36 @@ fn status_lists_folders_documents_size_and_last_sync() {
     ];
     roots.sort();
     assert_eq!(
-        &lines[5..],
+        status_folders(&run),
         roots,
         "canonical, absolute roots:\n{}",
         run.stdout
     );
+    // Each with its own last sync, and no options (the defaults).
+    assert_eq!(
+        lines[5..]
+            .iter()
+            .filter(|line| line.starts_with("    last sync: 20"))
+            .count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("options:"), "{}", run.stdout);
+}
+
+/// The folder lines of `cerca status` (indented by two; their details by four).
+fn status_folders(run: &common::Run) -> Vec<String> {
+    let lines = run.lines();
+    let start = lines
+        .iter()
+        .position(|l| *l == "folders:")
+        .map_or(lines.len(), |i| i + 1);
+    lines[start..]
+        .iter()
+        .filter(|line| line.starts_with("  ") && !line.starts_with("    "))
+        .map(|line| line.to_string())
+        .collect()
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The errors of cerca-core.
 
-use std::path::PathBuf;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::error::{LockError, OpenReadError, OpenWriteError};
+use tantivy::TantivyError;
 
 /// Everything that can go wrong in cerca-core.
 #[derive(Debug, thiserror::Error)]
@@ -9,26 +13,29 @@ pub enum Error {
     /// No index at this path.
     #[error("no index at {path}: run `cerca index PATH` first")]
     NoIndex { path: PathBuf },
-    /// The directory exists and holds something that is not a cerca index.
+    /// The path exists and holds something that is not a cerca index.
     #[error("{path} is not a cerca index ({reason}); nothing was changed there")]
     NotAnIndex { path: PathBuf, reason: String },
     /// An index written by another version of cerca.
-    #[error("the index at {path} has format {found}, this cerca reads format {expected}: re-create it with `cerca index`")]
+    #[error("the index at {path} has format {found}, this cerca reads format {expected}: rebuild it with `cerca index --rebuild` (its folders are kept)")]
     IncompatibleIndex {
         path: PathBuf,
         found: String,
         expected: u32,
     },
     /// The index files are damaged.
-    #[error("the index at {path} is damaged: {reason}")]
+    #[error("the index at {path} is damaged ({reason}): run `cerca check` for details, then `cerca index --rebuild` to rebuild it from its folders")]
     CorruptIndex { path: PathBuf, reason: String },
     /// Another process (or writer) is writing to the index.
     #[error(
-        "the index at {path} is busy: another cerca is writing to it; try again when it is done"
+        "the index at {path} is busy: another cerca is writing to it; try again when it is done, or use --wait"
     )]
     IndexBusy { path: PathBuf },
+    /// The disk holding the index is full.
+    #[error("the disk holding the index at {path} is full: what was committed before is kept and the partial files were removed; free some space and run `cerca index` again")]
+    DiskFull { path: PathBuf },
     /// `forget` was given a path that is not a root of the index.
-    #[error("{path} is not a root of this index; its roots are: {}", roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("{path} is not a root of this index; its roots (the folders given to `cerca index`) are: {}", roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", "))]
     NotARoot { path: PathBuf, roots: Vec<PathBuf> },
     /// The query could not be parsed.
     #[error(transparent)]
@@ -53,4 +60,56 @@ impl Error {
         let path = path.into();
         move |source| Error::Io { path, source }
     }
+
+    /// An engine error about the index at `path`, in words: damage, a full
+    /// disk and a busy lock are told apart from the rest.
+    pub(crate) fn from_engine(path: PathBuf, error: TantivyError) -> Error {
+        let io_error = match &error {
+            TantivyError::IoError(io) => Some(&**io),
+            TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, .. })
+            | TantivyError::OpenReadError(OpenReadError::IoError { io_error, .. }) => {
+                Some(&**io_error)
+            }
+            _ => None,
+        };
+        if io_error.is_some_and(is_disk_full) {
+            return Error::DiskFull { path };
+        }
+        match error {
+            TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path },
+            TantivyError::DataCorruption(_)
+            | TantivyError::IncompatibleIndex(_)
+            | TantivyError::DeserializeError(_)
+            | TantivyError::OpenReadError(_) => Error::CorruptIndex {
+                path,
+                reason: error.to_string(),
+            },
+            other => Error::Engine(other),
+        }
+    }
+}
+
+fn is_disk_full(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// Runs `work` on the index at `path`; a panic inside it (tantivy panics on
+/// some damaged files) becomes [`Error::CorruptIndex`] saying what was being
+/// done, so that damage never takes the process down.
+pub(crate) fn guard_panics<T>(
+    path: &Path,
+    doing: &str,
+    work: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(Error::CorruptIndex {
+            path: path.to_path_buf(),
+            reason: format!("{doing} failed: {message}"),
+        })
+    })
 }

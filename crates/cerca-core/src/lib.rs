@@ -2,7 +2,8 @@
 //!
 //! - [`analysis`]: Italian text analysis (tokenizer and filters).
 //! - [`read`]: files to text: walking folders, decoding, extracting per kind.
-//! - [`Index`]: create, open and write an index of [`Document`]s.
+//! - [`Index`]: create, open, check and write an index of [`Document`]s.
+//! - [`Syncer`]: keep an index in step with folders on disk.
 //! - [`search`](Index::search): queries in cerca's language, ranked hits with snippets.
 //!
 //! ```
@@ -29,9 +30,12 @@ mod sync;
 
 pub use document::{kind_of, Document};
 pub use error::{Error, Result};
-pub use index::{Index, IndexWriter, StoredFile, FORMAT_VERSION};
+pub use index::{CheckReport, Index, IndexWriter, StoredFile, FORMAT_VERSION};
 pub use search::{Hit, Operator, SearchOptions, SearchResults, Snippet, SortOrder, SNIPPET_CHARS};
-pub use sync::{IndexState, NoProgress, SyncOptions, SyncProgress, SyncReport};
+pub use sync::{
+    NoProgress, Root, RootStatus, SyncOptions, SyncProgress, SyncReport, Syncer,
+    COARSE_RACY_WINDOW, RACY_WINDOW,
+};
 
 /// The query language, re-exported for programs that parse queries themselves.
 pub use cerca_query as query;

@@ -6,8 +6,9 @@
 //! | `path` | the path as text (lossy where not UTF-8) | display, `path:` queries, sorting |
 //! | `title`, `body` | stemmed Italian terms, positions | words and phrases, BM25 |
 //! | `title_words`, `body_words` | folded word forms, no positions | prefix and fuzzy terms |
-//! | `date`, `modified` | day / instant | `date:` and `modified:` ranges, sorting |
+//! | `date`, `modified` | day / instant (to the nanosecond in the column) | `date:` and `modified:` ranges, sorting, change detection |
 //! | `size`, `hash`, `kind` | file facts | change detection, `ext:` |
+//! | `changed`, `inode`, `checked` | status-change time, inode, when the sync read the file | change detection (columns only) |
 
 use tantivy::schema::{
     BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
@@ -30,6 +31,9 @@ pub(crate) struct Fields {
     pub size: Field,
     pub hash: Field,
     pub kind: Field,
+    pub changed: Field,
+    pub inode: Field,
+    pub checked: Field,
 }
 
 fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
@@ -40,12 +44,19 @@ fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
     )
 }
 
-fn date() -> DateOptions {
+fn date(precision: DateTimePrecision) -> DateOptions {
     DateOptions::default()
         .set_indexed()
         .set_stored()
         .set_fast()
-        .set_precision(DateTimePrecision::Seconds)
+        .set_precision(precision)
+}
+
+/// A column only: read by the sync for every document, never searched nor shown.
+fn instant_column() -> DateOptions {
+    DateOptions::default()
+        .set_fast()
+        .set_precision(DateTimePrecision::Nanoseconds)
 }
 
 impl Fields {
@@ -72,11 +83,15 @@ impl Fields {
                 "body_words",
                 text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic),
             ),
-            date: builder.add_date_field("date", date()),
-            modified: builder.add_date_field("modified", date()),
+            date: builder.add_date_field("date", date(DateTimePrecision::Seconds)),
+            // Nanoseconds: two saves within one second must not look the same.
+            modified: builder.add_date_field("modified", date(DateTimePrecision::Nanoseconds)),
             size: builder.add_u64_field("size", NumericOptions::default().set_stored().set_fast()),
             hash: builder.add_bytes_field("hash", BytesOptions::default().set_stored()),
             kind: builder.add_text_field("kind", STRING | STORED),
+            changed: builder.add_date_field("changed", instant_column()),
+            inode: builder.add_u64_field("inode", NumericOptions::default().set_fast()),
+            checked: builder.add_date_field("checked", instant_column()),
         };
         (builder.build(), fields)
     }

@@ -13,7 +13,7 @@ use cerca_core::read::{
     read_file, DocxExtractor, EpubExtractor, ExtractError, Extracted, Extractor, Extractors,
     FoundFile, PdfExtractor, ReadError, ReadLimits,
 };
-use cerca_core::{Index, NoProgress, SearchOptions, SyncOptions, SyncReport};
+use cerca_core::{Index, NoProgress, Root, SearchOptions, SyncReport, Syncer};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
@@ -45,12 +45,8 @@ fn date_of(index: &Index, query: &str) -> Option<String> {
 }
 
 fn sync(index: &Index, root: &Path) -> SyncReport {
-    index
-        .sync(
-            &[root.to_path_buf()],
-            &SyncOptions::default(),
-            &mut NoProgress,
-        )
+    Syncer::new(index)
+        .sync(&[Root::new(root)], &mut NoProgress)
         .unwrap_or_else(|e| panic!("sync: {e}"))
 }
 

@@ -12,17 +12,37 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use cerca_core::{Error, Hit, Index, SearchOptions, SyncOptions, SyncProgress, SyncReport};
+use cerca_core::read::WalkOptions;
+use cerca_core::{
+    Error, Hit, Index, Root, SearchOptions, SyncOptions, SyncProgress, SyncReport, Syncer,
+};
 use common::{
-    at, canonical, count, set_mtime, sync, sync_with, temp_index, total_size, try_sync_with,
-    write_at,
+    at, canonical, count, roots, set_mtime, settle, sync, sync_roots, temp_index, total_size,
+    try_sync_with, write_at,
 };
 
-/// Options whose size limit makes a 2000-byte file "too large".
-fn small_limit() -> SyncOptions {
-    let mut options = SyncOptions::default();
-    options.walk.max_file_size = 1000;
-    options
+/// Syncs `docs` with a size limit that makes a 2000-byte file "too large".
+fn sync_limited(index: &Index, docs: &Path) -> SyncReport {
+    let options = WalkOptions {
+        max_file_size: 1000,
+        ..WalkOptions::default()
+    };
+    let root = Root::with_options(docs, options);
+    sync_roots(index, &[root], &SyncOptions::default())
+}
+
+/// The index's roots.
+fn root_paths(index: &Index) -> Vec<PathBuf> {
+    index
+        .roots()
+        .unwrap()
+        .into_iter()
+        .map(|status| status.root.path)
+        .collect()
+}
+
+fn forget(index: &Index, root: &Path) -> cerca_core::Result<usize> {
+    Syncer::new(index).forget(root)
 }
 
 /// The hits for `query` (up to 100).
@@ -117,7 +137,7 @@ fn first_sync_adds_every_supported_file_and_skips_the_rest() {
     let (_dir, index, docs) = temp_index();
     let indexed = mixed_folder(&docs);
 
-    let report = sync_with(&index, &[&docs], &small_limit());
+    let report = sync_limited(&index, &docs);
 
     assert_counts(&report, (7, 0, 0, 0, 5, 0));
     assert!(report.failures.is_empty(), "{:?}", report.failures);
@@ -189,9 +209,10 @@ fn first_sync_adds_every_supported_file_and_skips_the_rest() {
 fn a_second_sync_without_changes_reads_nothing() {
     let (_dir, index, docs) = temp_index();
     mixed_folder(&docs);
-    let first = sync_with(&index, &[&docs], &small_limit());
+    settle();
+    let first = sync_limited(&index, &docs);
 
-    let second = sync_with(&index, &[&docs], &small_limit());
+    let second = sync_limited(&index, &docs);
 
     assert_counts(&second, (0, 0, 0, 7, 5, 0));
     assert_eq!(second.bytes_read, 0, "no indexed file is read");
@@ -227,24 +248,17 @@ fn a_second_sync_without_changes_plans_no_read_at_all() {
         b"PK\x03\x04\x00\x00 zaffiro",
         at(0),
     );
+    settle();
     let mut first = Plan::default();
-    index
-        .sync(
-            std::slice::from_ref(&docs),
-            &SyncOptions::default(),
-            &mut first,
-        )
+    Syncer::new(&index)
+        .sync(&roots(&[&docs]), &mut first)
         .unwrap();
     let both = total_size(&[&docs.join("testo.txt"), &docs.join("binario.txt")]);
     assert_eq!(first.0, [(2, both)]);
 
     let mut second = Plan::default();
-    let report = index
-        .sync(
-            std::slice::from_ref(&docs),
-            &SyncOptions::default(),
-            &mut second,
-        )
+    let report = Syncer::new(&index)
+        .sync(&roots(&[&docs]), &mut second)
         .unwrap();
 
     assert_counts(&report, (0, 0, 0, 1, 1, 0));
@@ -261,6 +275,7 @@ fn a_modified_file_is_reindexed() {
     let file = docs.join("nota.txt");
     write_at(&file, "Il gatto dorme sul divano.\n", at(0));
     write_at(&docs.join("altra.txt"), "Un'altra nota.\n", at(0));
+    settle();
     sync(&index, &[&docs]);
     assert_eq!(count(&index, "gatto"), 1);
 
@@ -287,6 +302,7 @@ fn a_touched_file_is_read_but_not_reindexed() {
     let file = docs.join("nota.txt");
     write_at(&file, "Il gatto dorme sul divano.\n", at(0));
     write_at(&docs.join("altra.txt"), "Un'altra nota.\n", at(0));
+    settle();
     sync(&index, &[&docs]);
 
     set_mtime(&file, at(10));
@@ -307,8 +323,10 @@ fn a_touched_file_is_read_once_not_on_every_sync() {
     let (_dir, index, docs) = temp_index();
     let file = docs.join("nota.txt");
     write_at(&file, "Il gatto dorme sul divano.\n", at(0));
+    settle();
     sync(&index, &[&docs]);
     set_mtime(&file, at(10));
+    settle();
     let touched = sync(&index, &[&docs]);
     assert_eq!(touched.bytes_read, 27);
 
@@ -328,6 +346,7 @@ fn a_deleted_file_is_removed() {
     let (_dir, index, docs) = temp_index();
     write_at(&docs.join("resta.txt"), "Una quercia secolare.\n", at(0));
     write_at(&docs.join("va.txt"), "Un pioppo abbattuto.\n", at(0));
+    settle();
     sync(&index, &[&docs]);
     assert_eq!(count(&index, "pioppo"), 1);
 
@@ -410,7 +429,7 @@ fn a_file_that_becomes_binary_or_too_large_leaves_the_index() {
     write_at(&docs.join("diventa-binario.txt"), "Un ippopotamo.\n", at(0));
     write_at(&docs.join("diventa-grande.txt"), "Un elefante.\n", at(0));
     write_at(&docs.join("resta.txt"), "Una giraffa.\n", at(0));
-    sync_with(&index, &[&docs], &small_limit());
+    sync_limited(&index, &docs);
 
     write_at(
         &docs.join("diventa-binario.txt"),
@@ -422,7 +441,7 @@ fn a_file_that_becomes_binary_or_too_large_leaves_the_index() {
         "elefante ".repeat(200),
         at(5),
     );
-    let report = sync_with(&index, &[&docs], &small_limit());
+    let report = sync_limited(&index, &docs);
 
     assert_counts(&report, (0, 0, 2, 1, 2, 0));
     assert_eq!(report.skipped_by_reason["binary content"], 1);
@@ -450,10 +469,8 @@ fn several_roots_are_synced_remembered_and_forgotten() {
     assert_eq!(count(&index, "bosco"), 2);
     assert_eq!(count(&index, "delfino"), 1);
 
-    let state = index.state().unwrap();
-    let roots: Vec<PathBuf> = state.roots.iter().cloned().collect();
-    assert_eq!(roots, vec![canonical(&a), canonical(&b)]);
-    assert!(state.last_sync.is_some());
+    assert_eq!(root_paths(&index), vec![canonical(&a), canonical(&b)]);
+    assert!(index.last_sync().unwrap().is_some());
 
     // No roots: every known root is synced.
     write_at(&b.join("quattro.txt"), "La balena nel mare.\n", at(1));
@@ -466,20 +483,20 @@ fn several_roots_are_synced_remembered_and_forgotten() {
     let dotted = dir.path().join("beta/../alfa/.");
     let report = sync(&index, &[&dotted]);
     assert_counts(&report, (0, 0, 0, 1, 0, 0));
-    assert_eq!(index.state().unwrap().roots.len(), 2);
+    assert_eq!(index.roots().unwrap().len(), 2);
 
-    assert_eq!(index.forget(&a).unwrap(), 1);
+    assert_eq!(forget(&index, &a).unwrap(), 1);
     assert_eq!(count(&index, "lupo"), 0, "A's documents are gone");
     assert_eq!(count(&index, "mare"), 2, "B's documents stay");
     assert_eq!(index.num_docs(), 2);
-    let roots: Vec<PathBuf> = index.state().unwrap().roots.into_iter().collect();
+    let roots: Vec<PathBuf> = root_paths(&index);
     assert_eq!(roots, vec![canonical(&b)]);
     // A later sync of every root leaves A alone.
     let report = sync(&index, &[]);
     assert_counts(&report, (0, 0, 0, 2, 0, 0));
     assert_eq!(count(&index, "lupo"), 0);
 
-    match index.forget(&a) {
+    match forget(&index, &a) {
         Err(Error::NotARoot { path, roots }) => {
             assert_eq!(path, canonical(&a));
             assert_eq!(roots, vec![canonical(&b)]);
@@ -487,9 +504,12 @@ fn several_roots_are_synced_remembered_and_forgotten() {
         other => panic!("forgetting a forgotten root: {other:?}"),
     }
     let inside = b.join("tre.txt");
-    assert!(matches!(index.forget(&inside), Err(Error::NotARoot { .. })));
     assert!(matches!(
-        index.forget(&dir.path().join("mai-esistito")),
+        forget(&index, &inside),
+        Err(Error::NotARoot { .. })
+    ));
+    assert!(matches!(
+        forget(&index, &dir.path().join("mai-esistito")),
         Err(Error::NotARoot { .. })
     ));
     assert_eq!(index.num_docs(), 2, "failed forgets change nothing");
@@ -514,7 +534,7 @@ fn nested_roots_do_not_duplicate_documents() {
     assert_eq!(report.indexed_by_kind, kinds(&[("txt", 3)]));
 
     // Forgetting the inner root keeps what the outer one still covers.
-    assert_eq!(index.forget(&inner).unwrap(), 0);
+    assert_eq!(forget(&index, &inner).unwrap(), 0);
     assert_eq!(count(&index, "lontra"), 1);
 }
 
@@ -524,7 +544,7 @@ fn too_large_files_are_counted_under_one_reason() {
     write_at(&docs.join("grande.txt"), "a".repeat(1500), at(0));
     write_at(&docs.join("enorme.txt"), "b".repeat(3000), at(0));
 
-    let report = sync_with(&index, &[&docs], &small_limit());
+    let report = sync_limited(&index, &docs);
 
     assert_counts(&report, (0, 0, 0, 0, 2, 0));
     assert_eq!(
@@ -558,7 +578,9 @@ fn an_interrupted_sync_keeps_its_commits_and_the_next_one_finishes() {
         ..SyncOptions::default()
     };
     let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        index.sync(std::slice::from_ref(&docs), &options, &mut CrashAfter(3))
+        Syncer::new(&index)
+            .with_options(options.clone())
+            .sync(&roots(&[&docs]), &mut CrashAfter(3))
     }));
     assert!(crashed.is_err(), "the sync was interrupted");
     drop(index);
@@ -570,7 +592,7 @@ fn an_interrupted_sync_keeps_its_commits_and_the_next_one_finishes() {
         "{committed} documents committed"
     );
     assert_eq!(count(&index, "riccio"), committed);
-    let roots: Vec<PathBuf> = index.state().unwrap().roots.into_iter().collect();
+    let roots: Vec<PathBuf> = root_paths(&index);
     assert_eq!(
         roots,
         vec![canonical(&docs)],
@@ -598,6 +620,7 @@ fn indexed_note(index: &Index, docs: &Path) -> PathBuf {
     let file = docs.join("nota.txt");
     write_at(&file, "Il gatto dorme sul divano.\n", at(0));
     write_at(&docs.join("altra.txt"), "Un'altra nota.\n", at(0));
+    settle();
     assert_counts(&sync(index, &[docs]), (2, 0, 0, 0, 0, 0));
     file
 }
@@ -679,12 +702,8 @@ fn a_file_changed_while_syncing_keeps_its_entry_until_the_next_sync() {
         write_at(&writing, "Il topo mangia formaggio.\n", at(20))
     }));
 
-    let report = index
-        .sync(
-            std::slice::from_ref(&docs),
-            &SyncOptions::default(),
-            &mut progress,
-        )
+    let report = Syncer::new(&index)
+        .sync(&roots(&[&docs]), &mut progress)
         .unwrap();
 
     assert_counts(&report, (0, 0, 0, 1, 0, 1));
@@ -712,12 +731,8 @@ fn a_file_deleted_while_syncing_is_reported_failed_then_removed() {
     let deleting = file.clone();
     let mut progress = BeforeReading(Some(move || fs::remove_file(&deleting).unwrap()));
 
-    let report = index
-        .sync(
-            std::slice::from_ref(&docs),
-            &SyncOptions::default(),
-            &mut progress,
-        )
+    let report = Syncer::new(&index)
+        .sync(&roots(&[&docs]), &mut progress)
         .unwrap();
 
     assert_counts(&report, (0, 0, 0, 1, 0, 1));
@@ -776,7 +791,7 @@ fn a_root_that_vanished_keeps_its_documents() {
         "the vanished root's documents are kept"
     );
     assert_eq!(count(&index, "spesa"), 2);
-    let roots: Vec<PathBuf> = index.state().unwrap().roots.into_iter().collect();
+    let roots: Vec<PathBuf> = root_paths(&index);
     assert_eq!(
         roots,
         vec![a_path.clone(), b_path],
@@ -886,6 +901,7 @@ fn a_non_utf8_file_name_is_its_own_document() {
     let utf8_name = docs.join("café.txt");
     write_at(&latin_name, "Una bevanda nera e amara.\n", at(0));
     write_at(&utf8_name, "Una bevanda chiara e dolce.\n", at(0));
+    settle();
 
     let report = sync(&index, &[&docs]);
     assert_counts(&report, (2, 0, 0, 0, 0, 0));
@@ -931,8 +947,7 @@ impl SyncProgress for Watcher {
         self.reader.reload().unwrap();
         self.docs_seen.push(self.reader.num_docs());
         self.words_found.push(count(&self.reader, "ghianda"));
-        self.roots_seen
-            .push(self.reader.state().unwrap().roots.len());
+        self.roots_seen.push(self.reader.roots().unwrap().len());
     }
 }
 
@@ -947,7 +962,10 @@ fn watched_sync(options: &SyncOptions) -> Watcher {
         words_found: Vec::new(),
         roots_seen: Vec::new(),
     };
-    let report = index.sync(&[docs], options, &mut watcher).unwrap();
+    let report = Syncer::new(&index)
+        .with_options(options.clone())
+        .sync(&roots(&[&docs]), &mut watcher)
+        .unwrap();
     assert_counts(&report, (4, 0, 0, 0, 0, 0));
     watcher.reader.reload().unwrap();
     assert_eq!(watcher.reader.num_docs(), 4);
@@ -980,8 +998,8 @@ fn periodic_commits_are_seen_by_readers_during_the_sync() {
         "the reader searches what was committed"
     );
     assert!(
-        watcher.roots_seen[1..].iter().all(|&n| n == 1),
-        "each commit saves the roots: {:?}",
+        watcher.roots_seen.iter().all(|&n| n == 1),
+        "the roots are recorded before the first file is read: {:?}",
         watcher.roots_seen
     );
 }
@@ -1005,7 +1023,10 @@ fn a_concurrent_sync_is_refused_or_waits_for_the_lock() {
         Err(Error::IndexBusy { path }) => assert_eq!(path, index_dir),
         other => panic!("a second writer: {other:?}"),
     }
-    assert!(matches!(index.forget(&docs), Err(Error::IndexBusy { .. })));
+    assert!(matches!(
+        forget(&index, &docs),
+        Err(Error::IndexBusy { .. })
+    ));
     drop(held);
     assert_eq!(count(&index, "orologio"), 0, "the refused sync did nothing");
 

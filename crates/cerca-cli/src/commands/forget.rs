@@ -1,6 +1,7 @@
 //! `cerca forget`: remove a folder and its documents.
 
 use anyhow::{Context, Result};
+use cerca_core::Syncer;
 
 use crate::args::ForgetArgs;
 use crate::locations;
@@ -8,7 +9,7 @@ use crate::locations;
 pub fn run(args: &ForgetArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     let index = super::open_index(&dir)?;
-    let removed = index.forget(&args.path).with_context(|| {
+    let removed = Syncer::new(&index).forget(&args.path).with_context(|| {
         format!(
             "cannot forget {} in the index at {}",
             args.path.display(),

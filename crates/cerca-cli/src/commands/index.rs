@@ -1,39 +1,63 @@
 //! `cerca index`: add folders and sync.
 
-use std::path::PathBuf;
-
 use anyhow::{Context, Result};
-use cerca_core::{Index, SyncReport};
+use cerca_core::{Index, SyncReport, Syncer};
 
 use crate::args::IndexArgs;
+use crate::interrupt::{self, Interrupted};
 use crate::locations;
 use crate::progress::Bar;
 
-use super::sync_options;
+use super::{roots, sync_options};
 
 pub fn run(args: &IndexArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
-    let index = if args.paths.is_empty() {
+    if args.paths.is_empty() && args.walk.any_given() {
+        anyhow::bail!(
+            "--hidden, --follow, --include, --exclude and --max-size belong to the folders given \
+             with them: give the folder too, e.g. `cerca index --exclude 'build/**' FOLDER` \
+             (`cerca status` shows each folder's options)"
+        );
+    }
+    let index = if args.rebuild {
+        Index::rebuild(&dir)
+            .with_context(|| format!("cannot rebuild the index at {}", dir.display()))?
+    } else if args.paths.is_empty() {
         super::open_index(&dir)?
     } else {
         Index::open_or_create(&dir)
             .with_context(|| format!("cannot open or create the index at {}", dir.display()))?
     };
-    let roots: Vec<PathBuf> = args.paths.clone();
-    if roots.is_empty() && index.state()?.roots.is_empty() {
+    if args.paths.is_empty() && index.roots()?.is_empty() {
+        if args.rebuild {
+            println!(
+                "rebuilt {}: it holds no folder; add one with `cerca index PATH`",
+                dir.display()
+            );
+            return Ok(true);
+        }
         anyhow::bail!(
             "the index at {} holds no folder yet: run `cerca index PATH`",
             dir.display()
         );
     }
+    let interrupt = interrupt::arm()?;
+    let syncer = Syncer::new(&index).with_options(sync_options(args.wait, interrupt));
     let mut bar = Bar::new();
-    let report = index.sync(&roots, &sync_options(&args.walk, args.wait), &mut bar);
+    let report = syncer.sync(&roots(&args.paths, &args.walk), &mut bar);
     bar.finish();
     let report = report.with_context(|| format!("cannot sync the index at {}", dir.display()))?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
         print_summary(&report);
+    }
+    if report.interrupted {
+        return Err(Interrupted {
+            kept: index.num_docs(),
+            resume: "cerca index",
+        }
+        .into());
     }
     Ok(report.failed == 0)
 }

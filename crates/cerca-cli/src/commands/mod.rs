@@ -1,15 +1,18 @@
 //! One file per subcommand; each returns whether something was found (exit 0) or not (exit 1).
 
+pub mod check;
 pub mod forget;
 pub mod index;
 pub mod search;
 pub mod status;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use cerca_core::read::WalkOptions;
-use cerca_core::{Index, SyncOptions};
+use cerca_core::read::{WalkOptions, DEFAULT_MAX_FILE_SIZE};
+use cerca_core::{Index, Root, SyncOptions};
 
 use crate::args::WalkArgs;
 
@@ -18,16 +21,25 @@ pub fn open_index(dir: &Path) -> Result<Index> {
     Index::open(dir).with_context(|| format!("cannot open the index at {}", dir.display()))
 }
 
-pub fn sync_options(walk: &WalkArgs, wait_for_lock: bool) -> SyncOptions {
+/// The folders given on the command line, each with the walk options given.
+pub fn roots(paths: &[PathBuf], walk: &WalkArgs) -> Vec<Root> {
+    let options = WalkOptions {
+        hidden: walk.hidden,
+        follow_symlinks: walk.follow,
+        include: walk.include.clone(),
+        exclude: walk.exclude.clone(),
+        max_file_size: walk.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+    };
+    paths
+        .iter()
+        .map(|path| Root::with_options(path, options.clone()))
+        .collect()
+}
+
+pub fn sync_options(wait_for_lock: bool, interrupt: Arc<AtomicBool>) -> SyncOptions {
     SyncOptions {
-        walk: WalkOptions {
-            hidden: walk.hidden,
-            follow_symlinks: walk.follow,
-            include: walk.include.clone(),
-            exclude: walk.exclude.clone(),
-            max_file_size: walk.max_size,
-        },
         wait_for_lock,
+        interrupt: Some(interrupt),
         ..SyncOptions::default()
     }
 }

@@ -1,14 +1,17 @@
 //! `cerca search`: one query, or a batch, over the index or over folders.
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use cerca_core::query::{Node, ParseError};
-use cerca_core::{Error, Index, Operator, SearchOptions, SortOrder};
+use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder, Syncer};
 
 use crate::args::{ColorChoice, SearchArgs, Sort};
+use crate::interrupt::{self, Interrupted};
 use crate::printer::{Count, Json, Paths, Sink, Standard};
 use crate::progress::Bar;
 use crate::{locations, QueryError};
@@ -28,11 +31,29 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
         ),
         _ => (args.query.as_ref(), args.paths.clone()),
     };
-    let index = if paths.is_empty() {
-        super::open_index(&locations::index_dir(args.location.index.as_deref())?)?
-    } else {
-        ad_hoc_index(&paths, args)?
-    };
+    if paths.is_empty() {
+        let index = super::open_index(&locations::index_dir(args.location.index.as_deref())?)?;
+        return search(&index, args, query, started);
+    }
+    let (index, cache) = ad_hoc_index(&paths, args)?;
+    match search(&index, args, query, started) {
+        // Damage found by the search itself: the cache is rebuilt, once.
+        Err(error) if is_damage(&error) => {
+            drop(index);
+            remove_cache(&cache)?;
+            let (index, _) = ad_hoc_index(&paths, args)?;
+            search(&index, args, query, started)
+        }
+        other => other,
+    }
+}
+
+fn search(
+    index: &Index,
+    args: &SearchArgs,
+    query: Option<&String>,
+    started: Instant,
+) -> Result<bool> {
     let options = SearchOptions {
         limit: args.limit,
         offset: args.offset,
@@ -52,13 +73,9 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
     };
     let stdout = std::io::stdout().lock();
     match (&args.batch, query) {
-        (Some(batch), _) => batch_search(
-            &index,
-            batch,
-            args.literal,
-            &options,
-            &mut Json::new(stdout),
-        ),
+        (Some(batch), _) => {
+            batch_search(index, batch, args.literal, &options, &mut Json::new(stdout))
+        }
         (None, Some(query)) => {
             let current_dir = std::env::current_dir().ok();
             let color = match args.color {
@@ -85,7 +102,7 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
             let human = !(args.json || args.files_with_matches || args.count);
             let summary_since = human.then_some(started);
             single_search(
-                &index,
+                index,
                 query,
                 args.literal,
                 args.explain,
@@ -98,41 +115,72 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
     }
 }
 
-/// The cached index of the folders given on the command line, synced first.
-fn ad_hoc_index(paths: &[PathBuf], args: &SearchArgs) -> Result<Index> {
-    let mut roots = Vec::new();
+/// The cached index of the folders given on the command line, synced
+/// first, and its directory. A cache that is damaged or of another version is
+/// rebuilt: it is only a cache.
+fn ad_hoc_index(paths: &[PathBuf], args: &SearchArgs) -> Result<(Index, PathBuf)> {
+    let mut canonical = Vec::new();
     for path in paths {
-        roots.push(
+        canonical.push(
             path.canonicalize()
                 .with_context(|| format!("cannot search {}", path.display()))?,
         );
     }
-    roots.sort();
-    roots.dedup();
-    let dir = locations::cache_index_dir(&roots)?;
-    let index = match Index::open_or_create(&dir) {
-        // A cache written by another version, or damaged: it is only a cache.
-        Err(Error::IncompatibleIndex { .. } | Error::CorruptIndex { .. }) => {
-            std::fs::remove_dir_all(&dir)
-                .with_context(|| format!("cannot rebuild the cached index at {}", dir.display()))?;
-            Index::create(&dir)
+    canonical.sort();
+    canonical.dedup();
+    let dir = locations::cache_index_dir(&canonical)?;
+    let interrupt = interrupt::arm()?;
+    let roots = super::roots(&canonical, &args.walk);
+    let index = match synced_cache(&dir, &roots, &interrupt) {
+        Err(error) if is_damage(&error) => {
+            remove_cache(&dir)?;
+            synced_cache(&dir, &roots, &interrupt)
         }
         other => other,
-    }
-    .with_context(|| format!("cannot open the cached index at {}", dir.display()))?;
+    }?;
+    Ok((index, dir))
+}
+
+fn synced_cache(dir: &Path, roots: &[Root], interrupt: &Arc<AtomicBool>) -> Result<Index> {
+    let index = Index::open_or_create(dir)
+        .with_context(|| format!("cannot open the cached index at {}", dir.display()))?;
+    let syncer = Syncer::new(&index).with_options(sync_options(true, Arc::clone(interrupt)));
     let mut bar = Bar::new();
-    let report = index.sync(&roots, &sync_options(&args.walk, true), &mut bar);
+    let report = syncer.sync(roots, &mut bar);
     bar.finish();
-    let report = report.with_context(|| format!("cannot index {}", display_list(&roots)))?;
+    let paths: Vec<PathBuf> = roots.iter().map(|r| r.path.clone()).collect();
+    let report = report.with_context(|| format!("cannot index {}", display_list(&paths)))?;
+    if report.interrupted {
+        return Err(Interrupted {
+            kept: index.num_docs(),
+            resume: "the same search",
+        }
+        .into());
+    }
     // A folder given on the command line that cannot be read is an error, as a missing one is.
     if let Some((path, message)) = report
         .failures
         .iter()
-        .find(|(path, _)| roots.contains(path))
+        .find(|(path, _)| paths.contains(path))
     {
         anyhow::bail!("cannot search {}: {message}", path.display());
     }
     Ok(index)
+}
+
+/// Whether an error says the index is damaged or of another version.
+fn is_damage(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<Error>(),
+            Some(Error::CorruptIndex { .. } | Error::IncompatibleIndex { .. })
+        )
+    })
+}
+
+fn remove_cache(dir: &Path) -> Result<()> {
+    std::fs::remove_dir_all(dir)
+        .with_context(|| format!("cannot rebuild the cached index at {}", dir.display()))
 }
 
 fn display_list(paths: &[PathBuf]) -> String {

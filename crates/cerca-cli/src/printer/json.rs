@@ -47,8 +47,11 @@ impl<W: Write> Json<W> {
     }
 }
 
+/// To the second, as `modified:` queries count.
 fn rfc3339(time: std::time::SystemTime) -> String {
-    time::OffsetDateTime::from(time)
+    let time = time::OffsetDateTime::from(time);
+    time.replace_nanosecond(0)
+        .unwrap_or(time)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

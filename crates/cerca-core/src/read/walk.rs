@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
 
 use super::{kind_of, Extractors, ReadError, SkipReason, DEFAULT_MAX_FILE_SIZE};
 
 /// How to walk a root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WalkOptions {
     /// Also walk hidden files and folders (name starting with `.`). Default: `false`.
     pub hidden: bool,
@@ -178,6 +180,7 @@ pub fn walk(root: &Path, options: &WalkOptions, extractors: &Extractors) -> Walk
         include: None,
         exclude: None,
         supported: HashSet::new(),
+        skipped_folders: Vec::new(),
     })
 }
 
@@ -191,6 +194,7 @@ pub struct Walk {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     supported: HashSet<String>,
+    skipped_folders: Vec<PathBuf>,
 }
 
 impl Walk {
@@ -220,7 +224,15 @@ impl Walk {
             include,
             exclude,
             supported: extractors.kinds().into_iter().map(str::to_string).collect(),
+            skipped_folders: Vec::new(),
         })
+    }
+
+    /// Does not enter these folders (canonical paths under the root), and says
+    /// nothing of them: they are walked on their own (a root inside a root).
+    pub fn skipping(mut self, folders: Vec<PathBuf>) -> Walk {
+        self.skipped_folders = folders;
+        self
     }
 
     /// The canonical root being walked.
@@ -260,6 +272,10 @@ impl Walk {
             .as_ref()
             .is_some_and(|set| set.is_match(relative));
         if file_type.is_dir() {
+            if entry.depth() > 0 && self.skipped_folders.iter().any(|f| f == path) {
+                self.skip_dir();
+                return None;
+            }
             if entry.depth() > 0 && excluded {
                 self.skip_dir();
                 return skipped(SkipReason::Excluded);

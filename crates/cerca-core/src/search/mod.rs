@@ -14,7 +14,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, RegexQuery};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
-use crate::error::Result;
+use crate::error::{guard_panics, Error, Result};
 use crate::index::{datetime_to_day, path_bytes, path_from_bytes, system_time};
 use crate::Index;
 
@@ -127,7 +127,20 @@ impl Index {
     }
 
     /// Searches with an already parsed query.
+    ///
+    /// Damaged index files give [`Error::CorruptIndex`](crate::Error::CorruptIndex),
+    /// never a panic.
     pub fn search_parsed(&self, node: &Node, options: &SearchOptions) -> Result<SearchResults> {
+        guard_panics(&self.display_path(), "searching", || {
+            self.search_unguarded(node, options)
+        })
+        .map_err(|error| match error {
+            Error::Engine(error) => self.engine_error(error),
+            other => other,
+        })
+    }
+
+    fn search_unguarded(&self, node: &Node, options: &SearchOptions) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let mut compiled =
             Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node);

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cerca_core::{Index, NoProgress, SearchOptions, SyncOptions, SyncReport};
+use cerca_core::{Index, NoProgress, Root, SearchOptions, SyncOptions, SyncReport, Syncer};
 
 /// The seed article's folder.
 pub fn seeds() -> PathBuf {
@@ -16,10 +16,26 @@ pub fn shared() -> PathBuf {
 }
 
 pub fn sync(index: &Index, roots: &[&Path]) -> SyncReport {
-    let roots: Vec<PathBuf> = roots.iter().map(|r| r.to_path_buf()).collect();
-    index
-        .sync(&roots, &SyncOptions::default(), &mut NoProgress)
+    sync_with(index, roots, &SyncOptions::default())
+}
+
+/// Roots with the default walk options.
+pub fn roots(paths: &[&Path]) -> Vec<Root> {
+    paths.iter().copied().map(Root::new).collect()
+}
+
+/// Syncs `roots` (with their own options) with `options`, without progress.
+pub fn sync_roots(index: &Index, roots: &[Root], options: &SyncOptions) -> SyncReport {
+    Syncer::new(index)
+        .with_options(options.clone())
+        .sync(roots, &mut NoProgress)
         .expect("sync")
+}
+
+/// Waits until files written so far are no longer "racy": a sync now will
+/// trust their stamps next time, instead of reading them again to be sure.
+pub fn settle() {
+    std::thread::sleep(cerca_core::RACY_WINDOW + std::time::Duration::from_millis(20));
 }
 
 /// How many documents match `query` (AND semantics).
@@ -96,8 +112,9 @@ pub fn try_sync_with(
     roots: &[&Path],
     options: &SyncOptions,
 ) -> cerca_core::Result<SyncReport> {
-    let roots: Vec<PathBuf> = roots.iter().map(|r| r.to_path_buf()).collect();
-    index.sync(&roots, options, &mut NoProgress)
+    Syncer::new(index)
+        .with_options(options.clone())
+        .sync(&self::roots(roots), &mut NoProgress)
 }
 
 pub fn sync_with(index: &Index, roots: &[&Path], options: &SyncOptions) -> SyncReport {

@@ -1,0 +1,45 @@
+//! `cerca check`: verify an index.
+
+use anyhow::Result;
+use cerca_core::Index;
+
+use crate::args::IndexLocation;
+use crate::locations;
+
+pub fn run(args: &IndexLocation) -> Result<bool> {
+    let dir = locations::index_dir(args.index.as_deref())?;
+    let report = Index::check(&dir);
+    if let Some(reason) = &report.unopenable {
+        anyhow::bail!("{reason}");
+    }
+    println!(
+        "index: {}\ndocuments: {}\nsegments: {}",
+        dir.display(),
+        report.documents,
+        report.segments
+    );
+    if report.is_sound() {
+        println!("sound: every checksum matches, every column and stored text reads, one document per path");
+        return Ok(true);
+    }
+    for file in &report.damaged_files {
+        println!("damaged: {} (its checksum does not match)", file.display());
+    }
+    for problem in &report.problems {
+        println!("damaged: {problem}");
+    }
+    if report.duplicates > 0 {
+        println!("{} paths have more than one document:", report.duplicates);
+        for path in &report.duplicated_paths {
+            println!("  {}", path.display());
+        }
+    }
+    anyhow::bail!(
+        "the index at {} is damaged: rebuild it from its folders with `cerca index --rebuild{}`",
+        dir.display(),
+        args.index
+            .as_ref()
+            .map(|d| format!(" --index {}", d.display()))
+            .unwrap_or_default()
+    )
+}

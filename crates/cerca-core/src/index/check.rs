@@ -1,0 +1,206 @@
+//! Finding damage (`cerca check`) and rebuilding an index from its roots.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::directory::INDEX_WRITER_LOCK;
+use tantivy::Directory;
+
+use super::directory::PrivateDirectory;
+use super::{populate_new_index, read_marker, Index, MARKER_FILE, META_FILE};
+use crate::error::{guard_panics, Error, Result};
+use crate::sync::state::{self, RootsFile, KNOWN_FILE, ROOTS_FILE};
+use crate::sync::Root;
+
+/// Most duplicated paths a check lists (it counts them all).
+const MAX_LISTED: usize = 20;
+
+/// What [`Index::check`] found. The index is sound when [`CheckReport::is_sound`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// The index directory.
+    pub path: PathBuf,
+    /// Why the index cannot be opened at all (missing, not a cerca index,
+    /// another format, damaged), if it cannot.
+    pub unopenable: Option<String>,
+    /// Documents in the last commit.
+    pub documents: u64,
+    /// Segments in the last commit.
+    pub segments: usize,
+    /// Files whose checksum does not match their content.
+    pub damaged_files: Vec<PathBuf>,
+    /// Other problems found reading the index (columns, stored documents, the
+    /// sync's state), in words.
+    pub problems: Vec<String>,
+    /// Paths held by more than one document (at most 20 listed).
+    pub duplicated_paths: Vec<PathBuf>,
+    /// How many paths are held by more than one document.
+    pub duplicates: usize,
+}
+
+impl CheckReport {
+    /// Nothing wrong was found.
+    pub fn is_sound(&self) -> bool {
+        self.unopenable.is_none()
+            && self.damaged_files.is_empty()
+            && self.problems.is_empty()
+            && self.duplicates == 0
+    }
+}
+
+pub(super) fn check(dir: &Path) -> CheckReport {
+    let mut report = CheckReport {
+        path: dir.to_path_buf(),
+        ..CheckReport::default()
+    };
+    let index = match Index::open(dir) {
+        Ok(index) => index,
+        Err(error) => {
+            report.unopenable = Some(error.to_string());
+            return report;
+        }
+    };
+    let searcher = index.reader.searcher();
+    report.documents = searcher.num_docs();
+    report.segments = searcher.segment_readers().len();
+    let checksums = guard_panics(dir, "verifying checksums", || {
+        index
+            .index
+            .validate_checksum()
+            .map_err(|e| index.engine_error(e))
+    });
+    match checksums {
+        Ok(damaged) => {
+            let mut damaged: Vec<PathBuf> = damaged.into_iter().collect();
+            damaged.sort();
+            report.damaged_files = damaged;
+        }
+        Err(error) => report.problems.push(error.to_string()),
+    }
+    match index.stored_files() {
+        Ok(files) => {
+            let mut seen = HashSet::new();
+            for file in files {
+                if !seen.insert(file.path.clone()) {
+                    report.duplicates += 1;
+                    if report.duplicated_paths.len() < MAX_LISTED {
+                        report.duplicated_paths.push(file.path);
+                    }
+                }
+            }
+        }
+        Err(error) => report.problems.push(error.to_string()),
+    }
+    if let Err(error) = read_every_stored_document(&index) {
+        report.problems.push(error.to_string());
+    }
+    if let Err(error) = state::load_roots(dir) {
+        report.problems.push(error.to_string());
+    }
+    report
+}
+
+/// Decompresses every block of stored text (what snippets and hits read).
+fn read_every_stored_document(index: &Index) -> Result<()> {
+    let dir = index.display_path();
+    guard_panics(&dir, "reading the stored documents", || {
+        let searcher = index.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(0)
+                .map_err(|e| Error::CorruptIndex {
+                    path: dir.clone(),
+                    reason: format!("document store: {e}"),
+                })?;
+            for doc in store.iter::<tantivy::TantivyDocument>(segment.alive_bitset()) {
+                doc.map_err(|e| Error::CorruptIndex {
+                    path: dir.clone(),
+                    reason: format!("stored document: {e}"),
+                })?;
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn rebuild(dir: &Path) -> Result<Index> {
+    if !dir.is_dir() {
+        return Index::open(dir);
+    }
+    let ours = dir.join(MARKER_FILE).exists() || dir.join(ROOTS_FILE).exists();
+    if !ours {
+        // Not ours: refuse with the reason `open` gives, touching nothing.
+        read_marker(dir)?;
+        return Err(Error::NotAnIndex {
+            path: dir.into(),
+            reason: format!("no {MARKER_FILE}"),
+        });
+    }
+    let roots = roots_to_keep(dir)?;
+    let directory = PrivateDirectory::open(dir).map_err(|e| Error::CorruptIndex {
+        path: dir.into(),
+        reason: e.to_string(),
+    })?;
+    let lock = directory
+        .acquire_lock(&INDEX_WRITER_LOCK)
+        .map_err(|_| Error::IndexBusy { path: dir.into() })?;
+    // Roots first, where the rebuild cannot take them: killed at any later
+    // point, a new rebuild finds them.
+    state::save_roots(dir, &RootsFile::new(roots))?;
+    clear(dir)?;
+    populate_new_index(dir)?;
+    drop(lock);
+    Index::open(dir)
+}
+
+/// The roots recorded by this format, or else those an older one kept in
+/// its last commit.
+fn roots_to_keep(dir: &Path) -> Result<Vec<Root>> {
+    match state::load_roots(dir) {
+        Ok(Some(roots)) => return Ok(roots.roots),
+        Ok(None) => {}
+        // A damaged roots file: the older record may still be there.
+        Err(_) => {}
+    }
+    Ok(legacy_roots(dir).unwrap_or_default())
+}
+
+/// cerca 0.1 (format 2) kept its roots in tantivy's commit payload.
+fn legacy_roots(dir: &Path) -> Option<Vec<Root>> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Payload {
+        roots: Vec<PathBuf>,
+    }
+    let meta: Meta = serde_json::from_slice(&fs::read(dir.join(META_FILE)).ok()?).ok()?;
+    let payload: Payload = serde_json::from_str(&meta.payload?).ok()?;
+    Some(payload.roots.into_iter().map(Root::new).collect())
+}
+
+/// Removes tantivy's files and the sync's caches: `meta.json` first, so that
+/// from the first removal on the directory reads as an unfinished index, never
+/// as a damaged one. Keeps the roots and the lock files.
+fn clear(dir: &Path) -> Result<()> {
+    let meta = dir.join(META_FILE);
+    if meta.exists() {
+        fs::remove_file(&meta).map_err(Error::io(&meta))?;
+    }
+    for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
+        let path = entry.map_err(Error::io(dir))?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let keep = name == ROOTS_FILE || name == MARKER_FILE || name.starts_with(".tantivy-");
+        if !keep && path.is_file() {
+            fs::remove_file(&path).map_err(Error::io(&path))?;
+        }
+    }
+    let known = dir.join(KNOWN_FILE);
+    if known.exists() {
+        fs::remove_file(&known).map_err(Error::io(&known))?;
+    }
+    Ok(())
+}

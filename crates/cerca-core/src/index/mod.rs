@@ -1,0 +1,508 @@
+//! Storage: creating, opening, checking and writing a cerca index.
+//!
+//! An index directory holds tantivy's files, the marker `cerca-index.json`
+//! (format version), and the sync's own state (see [`crate::sync`]). Every
+//! file in it is created 0600 and the directory is 0700 ([`private`]).
+
+mod check;
+mod convert;
+mod directory;
+pub(crate) mod private;
+mod writer;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Value;
+use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis::{self, StopWords};
+use crate::error::{Error, Result};
+use crate::schema::Fields;
+use crate::sync::state::StateStore;
+
+pub use check::CheckReport;
+pub(crate) use convert::{
+    datetime, datetime_to_day, day_to_datetime, nanos, path_bytes, path_from_bytes, system_time,
+};
+use directory::PrivateDirectory;
+pub(crate) use writer::Freshness;
+pub use writer::IndexWriter;
+
+/// The on-disk format this version writes and reads.
+pub const FORMAT_VERSION: u32 = 3;
+/// The file that marks a directory as a cerca index.
+pub(crate) const MARKER_FILE: &str = "cerca-index.json";
+/// tantivy's record of the last commit.
+const META_FILE: &str = "meta.json";
+/// Memory the writer may use per indexing thread.
+const WRITER_MEMORY_PER_THREAD: usize = 128 << 20;
+/// How often a writer waiting for another process's lock tries again.
+const LOCK_RETRY: Duration = Duration::from_millis(200);
+
+#[derive(Serialize, Deserialize)]
+struct Marker {
+    format: u32,
+    created_by: String,
+}
+
+impl Marker {
+    fn current() -> Marker {
+        Marker {
+            format: FORMAT_VERSION,
+            created_by: format!("cerca {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// A searchable collection of documents, on disk or in memory.
+///
+/// ```
+/// use cerca_core::{Document, Index, SearchOptions};
+///
+/// # fn main() -> cerca_core::Result<()> {
+/// let index = Index::create_in_ram()?;
+/// let mut writer = index.writer()?;
+/// writer.add(&Document::new("a.txt", "Esercitazioni", "Le esercitazioni militari dell'esercito"))?;
+/// writer.commit()?;
+/// let results = index.search("esercitazione militare", &SearchOptions::default())?;
+/// assert_eq!(results.total, 1);
+/// # Ok(()) }
+/// ```
+pub struct Index {
+    pub(crate) index: tantivy::Index,
+    pub(crate) fields: Fields,
+    pub(crate) reader: IndexReader,
+    pub(crate) stopwords: Arc<StopWords>,
+    pub(crate) state: StateStore,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Index {
+    /// Creates a new index in `dir` (made if missing, readable by its owner only).
+    ///
+    /// Fails if `dir` already holds an index or any other file. The index is
+    /// made whole in a private folder beside `dir`, then renamed to `dir`: a
+    /// process killed meanwhile leaves no half-made index, and of several
+    /// processes creating the same index at once exactly one succeeds (the
+    /// others get [`Error::NotAnIndex`] "an index already exists there").
+    pub fn create(dir: &Path) -> Result<Index> {
+        if dir.exists() {
+            let empty = fs::read_dir(dir).map_err(Error::io(dir))?.next().is_none();
+            if !empty {
+                if !creation_was_interrupted(dir) {
+                    return Err(already_there(dir));
+                }
+                // Only a marker (and maybe roots): made again where it is.
+                populate_new_index(dir).map_err(|error| match error {
+                    Error::Engine(tantivy::TantivyError::IndexAlreadyExists) => already_there(dir),
+                    other => other,
+                })?;
+                return Index::open(dir);
+            }
+        }
+        let parent = match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        private::create_private_dirs(parent)?;
+        let staging = staging_dir(parent, dir)?;
+        let made = populate_new_index(&staging).and_then(|()| {
+            // Replaces `dir` only if it is missing or an empty directory.
+            fs::rename(&staging, dir).map_err(|error| match error.kind() {
+                std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists => {
+                    already_there(dir)
+                }
+                _ => Error::io(dir)(error),
+            })
+        });
+        if let Err(error) = made {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(error);
+        }
+        Index::open(dir)
+    }
+
+    /// Opens the index in `dir`.
+    ///
+    /// A missing directory, a directory that is not a cerca index, an index
+    /// of another format and damaged files are each a distinct [`Error`];
+    /// opening never changes or deletes anything.
+    pub fn open(dir: &Path) -> Result<Index> {
+        if !dir.exists() {
+            return Err(Error::NoIndex { path: dir.into() });
+        }
+        if !dir.is_dir() {
+            return Err(Error::NotAnIndex {
+                path: dir.into(),
+                reason: "it is a file, not an index directory".into(),
+            });
+        }
+        let marker = read_marker(dir)?;
+        if creation_was_interrupted(dir) {
+            return Err(Error::NoIndex { path: dir.into() });
+        }
+        if marker.format != FORMAT_VERSION {
+            return Err(Error::IncompatibleIndex {
+                path: dir.into(),
+                found: marker.format.to_string(),
+                expected: FORMAT_VERSION,
+            });
+        }
+        let corrupt = |reason: String| Error::CorruptIndex {
+            path: dir.into(),
+            reason,
+        };
+        let directory = PrivateDirectory::open(dir).map_err(|e| corrupt(e.to_string()))?;
+        let index = tantivy::Index::open(directory).map_err(|e| corrupt(e.to_string()))?;
+        let fields = Fields::find(&index.schema()).ok_or_else(|| Error::IncompatibleIndex {
+            path: dir.into(),
+            found: format!("{} with another schema", marker.format),
+            expected: FORMAT_VERSION,
+        })?;
+        Index::wrap(index, fields, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the index in `dir`, creating it if there is none.
+    ///
+    /// Safe to call from several processes at once: one creates the index,
+    /// the others open it.
+    pub fn open_or_create(dir: &Path) -> Result<Index> {
+        match Index::open(dir) {
+            Err(Error::NoIndex { .. }) => match Index::create(dir) {
+                // Another process created it in between.
+                Err(Error::NotAnIndex { .. }) if dir.join(MARKER_FILE).exists() => Index::open(dir),
+                created => created,
+            },
+            other => other,
+        }
+    }
+
+    /// Creates an index held in memory only.
+    pub fn create_in_ram() -> Result<Index> {
+        let (schema, fields) = Fields::build();
+        Index::wrap(tantivy::Index::create_in_ram(schema), fields, None)
+    }
+
+    fn wrap(index: tantivy::Index, fields: Fields, path: Option<PathBuf>) -> Result<Index> {
+        analysis::register(index.tokenizers());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let state = match &path {
+            Some(dir) => StateStore::in_dir(dir),
+            None => StateStore::in_memory(),
+        };
+        Ok(Index {
+            index,
+            fields,
+            reader,
+            stopwords: Arc::new(StopWords::italian()),
+            state,
+            path,
+        })
+    }
+
+    /// The index directory, or `None` for an index in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// How many documents the last reloaded commit holds.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Makes searches see the latest commit (of this or another process).
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| self.engine_error(e))
+    }
+
+    /// Starts writing. Only one writer can exist per index at a time, across
+    /// processes: another one gets [`Error::IndexBusy`].
+    ///
+    /// The writer sees the latest commit, of whatever process: this index's
+    /// searches are reloaded to it, and files left by a writer that died
+    /// (a kill, a full disk) are removed.
+    pub fn writer(&self) -> Result<IndexWriter<'_>> {
+        if let Some(dir) = self.path() {
+            private::make_dir_private(dir)?;
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let options = tantivy::indexer::IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(WRITER_MEMORY_PER_THREAD)
+            .build();
+        let writer = self
+            .index
+            .writer_with_options(options)
+            .map_err(|e| self.engine_error(e))?;
+        let writer = IndexWriter::new(self, writer);
+        writer.remove_leftover_files()?;
+        self.reload()?;
+        Ok(writer)
+    }
+
+    /// A writer; while another process holds the lock, waits for it if `wait`
+    /// is set (until `interrupted` turns true, if given), else fails with
+    /// [`Error::IndexBusy`].
+    pub fn writer_waiting(
+        &self,
+        wait: bool,
+        interrupted: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Result<IndexWriter<'_>> {
+        loop {
+            match self.writer() {
+                Err(Error::IndexBusy { .. })
+                    if wait
+                        && !interrupted
+                            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::SeqCst)) =>
+                {
+                    std::thread::sleep(LOCK_RETRY)
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub(crate) fn display_path(&self) -> PathBuf {
+        self.path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("(in memory)"))
+    }
+
+    /// An engine error in words: damage, a full disk and a busy lock are
+    /// told apart from the rest.
+    pub(crate) fn engine_error(&self, error: tantivy::TantivyError) -> Error {
+        Error::from_engine(self.display_path(), error)
+    }
+
+    /// The content hash stored for the document at `path`, if it is indexed.
+    pub fn stored_hash(&self, path: &Path) -> Result<Option<u128>> {
+        let searcher = self.reader.searcher();
+        let query = tantivy::query::TermQuery::new(
+            key_term(self.fields, path),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let found = searcher
+            .search(
+                &query,
+                &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+            )
+            .map_err(|e| self.engine_error(e))?;
+        let Some(&(_, address)) = found.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.engine_error(e))?;
+        Ok(doc
+            .get_first(self.fields.hash)
+            .and_then(|v| v.as_bytes())
+            .and_then(|b| <[u8; 16]>::try_from(b).ok())
+            .map(u128::from_le_bytes))
+    }
+
+    /// What the index records of every indexed document's file, to tell
+    /// whether it changed.
+    ///
+    /// Read from columns, without touching the stored text: this is what
+    /// keeps a sync with nothing to do fast. Damaged columns are an
+    /// [`Error::CorruptIndex`], never a panic.
+    pub fn stored_files(&self) -> Result<Vec<StoredFile>> {
+        crate::error::guard_panics(&self.display_path(), "reading the document list", || {
+            self.read_stored_files()
+        })
+    }
+
+    fn read_stored_files(&self) -> Result<Vec<StoredFile>> {
+        let searcher = self.reader.searcher();
+        let mut files = Vec::with_capacity(usize::try_from(searcher.num_docs()).unwrap_or(0));
+        let missing = |column: &str| Error::CorruptIndex {
+            path: self.display_path(),
+            reason: format!("the {column} column is missing"),
+        };
+        for segment in searcher.segment_readers() {
+            let columns = segment.fast_fields();
+            let engine = |e| self.engine_error(e);
+            let keys = columns
+                .bytes("key")
+                .map_err(engine)?
+                .ok_or_else(|| missing("key"))?;
+            let modified = columns.date("modified").map_err(engine)?;
+            let changed = columns.date("changed").map_err(engine)?;
+            let checked = columns.date("checked").map_err(engine)?;
+            let size = columns.u64("size").map_err(engine)?;
+            let inode = columns.u64("inode").map_err(engine)?;
+            // One pass over the sorted keys beats a dictionary lookup per document.
+            let mut paths_by_ord = Vec::new();
+            let mut stream = keys
+                .dictionary()
+                .stream()
+                .map_err(Error::io(self.display_path()))?;
+            while stream.advance() {
+                paths_by_ord.push(path_from_bytes(stream.key()));
+            }
+            for doc in segment.doc_ids_alive() {
+                let Some(path) = keys
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|ord| paths_by_ord.get(usize::try_from(ord).ok()?))
+                else {
+                    continue;
+                };
+                let instant = |column: &tantivy::columnar::Column<tantivy::DateTime>| {
+                    column.first(doc).map_or(UNIX_EPOCH, system_time)
+                };
+                files.push(StoredFile {
+                    path: path.clone(),
+                    size: size.first(doc).unwrap_or(0),
+                    modified: instant(&modified),
+                    changed: instant(&changed),
+                    inode: inode.first(doc).unwrap_or(0),
+                    checked: instant(&checked),
+                });
+            }
+        }
+        Ok(files)
+    }
+
+    /// Verifies every file of the index: see [`CheckReport`].
+    pub fn check(dir: &Path) -> CheckReport {
+        check::check(dir)
+    }
+
+    /// Empties the index in `dir` of its documents, keeping the folders it
+    /// syncs (and their options) so that the next sync reads them all again.
+    ///
+    /// For an index that is damaged or of another format (whose folders are
+    /// read from where that format kept them). Fails with
+    /// [`Error::IndexBusy`] while another process writes to it, and with
+    /// [`Error::NotAnIndex`] if `dir` is not a cerca index at all.
+    pub fn rebuild(dir: &Path) -> Result<Index> {
+        check::rebuild(dir)
+    }
+}
+
+/// What the index remembers of a file, to tell whether it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// The document's path.
+    pub path: PathBuf,
+    /// The file's size when it was read.
+    pub size: u64,
+    /// Its modification time then.
+    pub modified: SystemTime,
+    /// Its status-change time then (see [`FoundFile::changed`](crate::read::FoundFile::changed)).
+    pub changed: SystemTime,
+    /// Its inode then.
+    pub inode: u64,
+    /// When the sync that indexed it started reading it (the Unix epoch for a
+    /// document added by hand): a file changed within the file system's clock
+    /// tick of this instant may have changed again unseen.
+    pub checked: SystemTime,
+}
+
+pub(crate) fn key_term(fields: Fields, path: &Path) -> Term {
+    Term::from_field_bytes(fields.key, &path_bytes(path))
+}
+
+fn already_there(dir: &Path) -> Error {
+    Error::NotAnIndex {
+        path: dir.into(),
+        reason: if dir.join(MARKER_FILE).exists() {
+            "an index already exists there".into()
+        } else {
+            "the directory is not empty".into()
+        },
+    }
+}
+
+fn read_marker(dir: &Path) -> Result<Marker> {
+    let bytes = match fs::read(dir.join(MARKER_FILE)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let empty = fs::read_dir(dir).map_err(Error::io(dir))?.next().is_none();
+            return Err(if empty {
+                Error::NoIndex { path: dir.into() }
+            } else if dir.join(META_FILE).exists() {
+                Error::NotAnIndex {
+                    path: dir.into(),
+                    reason: "a tantivy index not written by cerca".into(),
+                }
+            } else {
+                Error::NotAnIndex {
+                    path: dir.into(),
+                    reason: format!("no {MARKER_FILE}"),
+                }
+            });
+        }
+        Err(e) => return Err(Error::io(dir.join(MARKER_FILE))(e)),
+    };
+    serde_json::from_slice(&bytes).map_err(|e| Error::CorruptIndex {
+        path: dir.into(),
+        reason: format!("{MARKER_FILE}: {e}"),
+    })
+}
+
+/// An empty tantivy index in `dir`, then the marker: until the marker says
+/// this format, an index being rebuilt in place still reads as the old one.
+fn populate_new_index(dir: &Path) -> Result<()> {
+    let (schema, _) = Fields::build();
+    let directory = PrivateDirectory::open(dir).map_err(|e| Error::CorruptIndex {
+        path: dir.into(),
+        reason: e.to_string(),
+    })?;
+    tantivy::Index::create(directory, schema, tantivy::IndexSettings::default()).map_err(|e| {
+        match e {
+            tantivy::TantivyError::IndexAlreadyExists => Error::Engine(e),
+            e => Error::from_engine(dir.to_path_buf(), e),
+        }
+    })?;
+    let marker =
+        serde_json::to_vec_pretty(&Marker::current()).map_err(|e| Error::io(dir)(e.into()))?;
+    private::write_atomically(&dir.join(MARKER_FILE), &marker)
+}
+
+/// A new private, empty directory beside `dir`, named after it.
+fn staging_dir(parent: &Path, dir: &Path) -> Result<PathBuf> {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for attempt in 0u32.. {
+        let staging = parent.join(format!(
+            ".{name}.new-{}-{nanos}-{attempt}",
+            std::process::id()
+        ));
+        let mut builder = fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        match builder.create(&staging) {
+            Ok(()) => return Ok(staging),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {}
+            Err(e) => return Err(Error::io(staging)(e)),
+        }
+    }
+    unreachable!("the loop returns")
+}
+
+/// Whether a process creating an index in `dir` died between writing the
+/// marker and tantivy's first `meta.json` (cerca 0.1 created indexes in
+/// place), or a rebuild died after clearing it: such a directory holds no
+/// documents (maybe roots, which are kept).
+fn creation_was_interrupted(dir: &Path) -> bool {
+    dir.join(MARKER_FILE).is_file() && !dir.join(META_FILE).exists()
+}

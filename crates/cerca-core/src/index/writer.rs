@@ -1,0 +1,163 @@
+//! Writing documents: one per path, always.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tantivy::TantivyDocument;
+
+use super::{datetime, day_to_datetime, key_term, path_bytes, Index};
+use crate::error::Result;
+use crate::Document;
+
+/// What the sync knows of a file besides what a [`Document`] says: enough to
+/// tell, on the next sync, whether it may have changed unseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Freshness {
+    pub changed: SystemTime,
+    pub inode: u64,
+    /// When the sync started reading the file.
+    pub checked: SystemTime,
+}
+
+/// Adds, replaces and deletes documents; changes become visible on [`commit`](IndexWriter::commit).
+///
+/// The index keeps one document per path: adding a document replaces any
+/// other with the same path, in the same commit.
+pub struct IndexWriter<'a> {
+    index: &'a Index,
+    writer: tantivy::IndexWriter,
+}
+
+impl<'a> IndexWriter<'a> {
+    pub(crate) fn new(index: &'a Index, writer: tantivy::IndexWriter) -> Self {
+        IndexWriter { index, writer }
+    }
+
+    /// Adds a document, replacing any document with the same path.
+    pub fn add(&mut self, document: &Document) -> Result<()> {
+        let freshness = Freshness {
+            changed: document.modified,
+            inode: 0,
+            // Never compared with its file: a sync reads it again.
+            checked: UNIX_EPOCH,
+        };
+        self.add_file(document, &freshness)
+    }
+
+    /// The same as [`add`](IndexWriter::add), which already replaces.
+    pub fn replace(&mut self, document: &Document) -> Result<()> {
+        self.add(document)
+    }
+
+    pub(crate) fn add_file(&mut self, document: &Document, freshness: &Freshness) -> Result<()> {
+        self.delete(&document.path);
+        let doc = self.to_tantivy(document, freshness);
+        self.writer
+            .add_document(doc)
+            .map_err(|e| self.index.engine_error(e))?;
+        Ok(())
+    }
+
+    /// Removes the document with this path, if any.
+    pub fn delete(&mut self, path: &Path) {
+        self.writer.delete_term(key_term(self.index.fields, path));
+    }
+
+    /// Removes every document.
+    pub fn delete_all(&mut self) -> Result<()> {
+        self.writer
+            .delete_all_documents()
+            .map_err(|e| self.index.engine_error(e))?;
+        Ok(())
+    }
+
+    /// Makes the changes durable and visible to searches.
+    ///
+    /// On failure (a full disk, say) the changes since the last commit are
+    /// dropped, the files they had written are removed, and the index stays
+    /// as it was at the last commit.
+    pub fn commit(&mut self) -> Result<()> {
+        if let Err(error) = self.writer.commit() {
+            let error = self.index.engine_error(error);
+            self.recover();
+            return Err(error);
+        }
+        self.index.reload()
+    }
+
+    /// Drops the changes made since the last commit.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.writer
+            .rollback()
+            .map_err(|e| self.index.engine_error(e))?;
+        Ok(())
+    }
+
+    /// Waits for background merges to end (they also end when the writer is dropped).
+    pub fn finish(self) -> Result<()> {
+        let index = self.index;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| index.engine_error(e))
+    }
+
+    /// Rewrites the segments holding deleted or replaced documents without
+    /// them: until then their text is still in the index files.
+    pub(crate) fn purge_deleted(&mut self) -> Result<()> {
+        let engine = |e| self.index.engine_error(e);
+        let with_deletes: Vec<_> = self
+            .index
+            .index
+            .searchable_segment_metas()
+            .map_err(engine)?
+            .into_iter()
+            .filter(|meta| meta.has_deletes())
+            .map(|meta| meta.id())
+            .collect();
+        if with_deletes.is_empty() {
+            return Ok(());
+        }
+        self.writer.merge(&with_deletes).wait().map_err(engine)?;
+        // Our searcher still holds the old segments; files in use are kept.
+        self.index.reload()?;
+        self.remove_leftover_files()
+    }
+
+    /// Removes the files no commit refers to: those of segments merged away,
+    /// and those a writer that died (killed, disk full) left behind.
+    pub(crate) fn remove_leftover_files(&self) -> Result<()> {
+        self.writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|e| self.index.engine_error(e))?;
+        Ok(())
+    }
+
+    /// After a failed commit: back to the last commit, and no partial files.
+    fn recover(&mut self) {
+        let _ = self.writer.rollback();
+        let _ = self.remove_leftover_files();
+    }
+
+    fn to_tantivy(&self, document: &Document, freshness: &Freshness) -> TantivyDocument {
+        let f = self.index.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_bytes(f.key, &path_bytes(&document.path));
+        doc.add_text(f.path, document.path.to_string_lossy());
+        doc.add_text(f.title, &document.title);
+        doc.add_text(f.title_words, &document.title);
+        doc.add_text(f.body, &document.body);
+        doc.add_text(f.body_words, &document.body);
+        if let Some(date) = document.date {
+            doc.add_date(f.date, day_to_datetime(date));
+        }
+        doc.add_date(f.modified, datetime(document.modified));
+        doc.add_u64(f.size, document.size);
+        doc.add_bytes(f.hash, &document.hash.to_le_bytes());
+        doc.add_text(f.kind, &document.kind);
+        doc.add_date(f.changed, datetime(freshness.changed));
+        doc.add_u64(f.inode, freshness.inode);
+        doc.add_date(f.checked, datetime(freshness.checked));
+        doc
+    }
+}

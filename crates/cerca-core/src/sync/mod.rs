@@ -1,0 +1,509 @@
+//! Keeping an index in step with folders on disk: the [`Syncer`].
+//!
+//! A sync holds the index's writer lock from start to end, and reads what the
+//! index holds only once it has it: two syncs never index a file twice. It
+//! records the roots it is given (with their options) before reading
+//! anything, walks them, compares each file's stamp with what the index
+//! records ([`plan`]), reads only the files that are new or may have changed
+//! (a content hash tells a real change from a touch), and removes documents
+//! whose files are gone. It commits every [`SyncOptions::commit_every_bytes`]
+//! or [`SyncOptions::commit_every`], so a sync killed half-way keeps what it
+//! committed and the next one finishes the job; an interrupted sync (see
+//! [`SyncOptions::interrupt`]) commits what it read and stops. At its end, the
+//! text of removed and replaced documents is purged from the index files.
+//!
+//! ```
+//! use cerca_core::{Index, NoProgress, Root, SearchOptions, Syncer};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let folder = tempfile::tempdir()?;
+//! std::fs::write(folder.path().join("nota.txt"), "Le esercitazioni militari")?;
+//! let index = Index::create_in_ram()?;
+//! let report = Syncer::new(&index).sync(&[Root::new(folder.path())], &mut NoProgress)?;
+//! assert_eq!(report.added, 1);
+//! assert_eq!(index.count("esercitazione", &SearchOptions::default())?, 1);
+//! // The root is remembered: a later sync with no roots syncs it again.
+//! assert_eq!(Syncer::new(&index).sync(&[], &mut NoProgress)?.unchanged, 1);
+//! # Ok(()) }
+//! ```
+
+mod plan;
+mod report;
+pub(crate) mod state;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+pub use plan::{COARSE_RACY_WINDOW, RACY_WINDOW};
+pub use report::{NoProgress, SyncProgress, SyncReport};
+pub use state::{Root, RootStatus};
+
+use crate::error::{Error, Result};
+use crate::index::{nanos, Freshness, StoredFile};
+use crate::read::{read_file, Extractors, FoundFile, ReadLimits, Walk, WalkEvent};
+use crate::{Document, Index, IndexWriter};
+use plan::{plan, Plan, Stamp};
+use state::{Known, KnownFiles, Outcome, RootsFile};
+
+/// How to sync (which files to read belongs to each [`Root`]).
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Commit after reading this many bytes…
+    pub commit_every_bytes: u64,
+    /// …or after this long, whichever comes first.
+    pub commit_every: Duration,
+    /// If another writer holds the index, wait for it instead of failing.
+    pub wait_for_lock: bool,
+    /// Set it to `true` (from a signal handler, another thread…) to stop the
+    /// sync soon: it commits what it has read, and returns a report that
+    /// says [`SyncReport::interrupted`]. The next sync goes on from there.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            commit_every_bytes: 64 << 20,
+            commit_every: Duration::from_secs(10),
+            wait_for_lock: false,
+            interrupt: None,
+        }
+    }
+}
+
+/// Keeps an index in step with its roots (folders, or single files).
+///
+/// It owns how files are read (the [`Extractors`], a caller's own included)
+/// and the sync's state: the roots with their options, and what it learnt of
+/// files that no document records. That state lives in files of its own
+/// beside the index's (see [`state`]), so no commit can erase it.
+pub struct Syncer<'a> {
+    index: &'a Index,
+    extractors: Arc<Extractors>,
+    options: SyncOptions,
+}
+
+impl<'a> Syncer<'a> {
+    /// A syncer for `index`, with the built-in extractors and default options.
+    pub fn new(index: &'a Index) -> Syncer<'a> {
+        Syncer {
+            index,
+            extractors: Arc::new(Extractors::default()),
+            options: SyncOptions::default(),
+        }
+    }
+
+    /// Reads files with these extractors (a registry with a caller's own
+    /// [`Extractor`](crate::read::Extractor)s, say) instead of the built-in ones.
+    pub fn with_extractors(mut self, extractors: impl Into<Arc<Extractors>>) -> Syncer<'a> {
+        self.extractors = extractors.into();
+        self
+    }
+
+    /// Syncs with these options.
+    pub fn with_options(mut self, options: SyncOptions) -> Syncer<'a> {
+        self.options = options;
+        self
+    }
+
+    /// Adds `roots` to the index's roots (or gives roots it has new options)
+    /// and syncs them; with no `roots`, syncs every root the index has.
+    pub fn sync(&self, roots: &[Root], progress: &mut dyn SyncProgress) -> Result<SyncReport> {
+        let started = Instant::now();
+        let writer = self
+            .index
+            .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())?;
+        // From here on, the writer has reloaded what the index holds: no other
+        // process can change it until we are done.
+        let mut report = Run::new(self, writer, progress).sync(roots)?;
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Removes a root and every document under it that no other root covers,
+    /// and purges their text from the index files.
+    ///
+    /// Returns how many documents were removed; [`Error::NotARoot`] if `root`
+    /// is not one of the index's roots (given as a path that leads to it, or
+    /// as recorded, if it no longer exists).
+    pub fn forget(&self, root: &Path) -> Result<usize> {
+        let mut writer = self
+            .index
+            .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())?;
+        let store = &self.index.state;
+        let mut roots = store.load_roots()?;
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let Some(position) = roots
+            .roots
+            .iter()
+            .position(|r| r.path == canonical || r.path == root)
+        else {
+            return Err(Error::NotARoot {
+                path: canonical,
+                roots: roots.paths().map(Path::to_path_buf).collect(),
+            });
+        };
+        let forgotten = roots.roots.remove(position).path;
+        let still_covered = |path: &Path| roots.paths().any(|other| path.starts_with(other));
+        let mut removed = 0;
+        for file in self.index.stored_files()? {
+            if file.path.starts_with(&forgotten) && !still_covered(&file.path) {
+                writer.delete(&file.path);
+                removed += 1;
+            }
+        }
+        writer.commit()?;
+        // Only once its documents are gone: killed in between, the root is
+        // still there, and forgetting it again finishes the job.
+        store.save_roots(&roots)?;
+        let mut known = store.load_known();
+        let before = known.len();
+        known.retain(|path, _| !path.starts_with(&forgotten) || still_covered(path));
+        if known.len() != before {
+            store.save_known(&known)?;
+        }
+        store.note_synced(&[], &roots)?;
+        writer.purge_deleted()?;
+        writer.finish()?;
+        Ok(removed)
+    }
+
+    fn interrupt_flag(&self) -> Option<&AtomicBool> {
+        self.options.interrupt.as_deref()
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt_flag()
+            .is_some_and(|flag| flag.load(Ordering::SeqCst))
+    }
+}
+
+impl Index {
+    /// The roots the index keeps in sync, with their options and last sync.
+    pub fn roots(&self) -> Result<Vec<RootStatus>> {
+        self.state.statuses()
+    }
+
+    /// When the last complete sync of any root ended.
+    pub fn last_sync(&self) -> Result<Option<SystemTime>> {
+        Ok(self.roots()?.into_iter().filter_map(|r| r.last_sync).max())
+    }
+}
+
+/// A file to read, and the limits of its root.
+struct ToRead {
+    found: FoundFile,
+    is_new: bool,
+    limits: ReadLimits,
+}
+
+/// What walking the roots found.
+#[derive(Default)]
+struct Walked {
+    to_read: Vec<ToRead>,
+    /// Every file the walks reported, read or not.
+    seen: HashSet<PathBuf>,
+    /// Roots walked to the end (their missing files are gone).
+    complete: Vec<PathBuf>,
+    /// Roots and folders that could not be walked: what is under them stays.
+    unwalked: Vec<PathBuf>,
+}
+
+/// One sync, from the lock to the last commit.
+struct Run<'s, 'a> {
+    syncer: &'s Syncer<'a>,
+    writer: IndexWriter<'a>,
+    progress: &'s mut dyn SyncProgress,
+    report: SyncReport,
+    stored: HashMap<PathBuf, StoredFile>,
+    known: KnownFiles,
+    known_changed: bool,
+    changed: bool,
+}
+
+impl<'s, 'a> Run<'s, 'a> {
+    fn new(
+        syncer: &'s Syncer<'a>,
+        writer: IndexWriter<'a>,
+        progress: &'s mut dyn SyncProgress,
+    ) -> Self {
+        Run {
+            syncer,
+            writer,
+            progress,
+            report: SyncReport::default(),
+            stored: HashMap::new(),
+            known: KnownFiles::new(),
+            known_changed: false,
+            changed: false,
+        }
+    }
+
+    fn sync(mut self, given: &[Root]) -> Result<SyncReport> {
+        let index = self.syncer.index;
+        let store = &index.state;
+        let mut roots = store.load_roots()?;
+        let given = canonical_roots(given)?;
+        let mut roots_changed = false;
+        for root in &given {
+            roots_changed |= roots.set(root);
+        }
+        if roots_changed {
+            store.save_roots(&roots)?;
+        }
+        let targets = if given.is_empty() {
+            roots.roots.clone()
+        } else {
+            given
+        };
+        self.stored = index
+            .stored_files()?
+            .into_iter()
+            .map(|file| (file.path.clone(), file))
+            .collect();
+        self.known = store.load_known();
+
+        let walked = self.walk(&targets, &roots);
+        self.progress.planned(
+            walked.to_read.len(),
+            walked.to_read.iter().map(|file| file.found.size).sum(),
+        );
+        self.read_all(&walked.to_read)?;
+        if !self.report.interrupted {
+            self.remove_gone(&walked, &roots);
+        }
+        if self.changed || self.known_changed {
+            self.commit()?;
+        }
+        if self.report.interrupted {
+            return Ok(self.report);
+        }
+        store.note_synced(&walked.complete, &roots)?;
+        self.writer.purge_deleted()?;
+        if self.changed {
+            self.writer.finish()?;
+        }
+        Ok(self.report)
+    }
+
+    /// Walks every target root; a root inside another is walked on its own,
+    /// with its own options, and skipped by the walk of the outer one.
+    fn walk(&mut self, targets: &[Root], roots: &RootsFile) -> Walked {
+        let mut walked = Walked::default();
+        let all: Vec<&Path> = roots.paths().collect();
+        for root in targets {
+            let nested: Vec<PathBuf> = all
+                .iter()
+                .filter(|other| **other != root.path && other.starts_with(&root.path))
+                .map(|other| other.to_path_buf())
+                .collect();
+            let walk = match Walk::new(&root.path, &root.options, &self.syncer.extractors) {
+                Ok(walk) => walk.skipping(nested),
+                Err(error) => {
+                    self.report
+                        .count_failure(&root.path, error.to_string(), self.progress);
+                    walked.unwalked.push(root.path.clone());
+                    continue;
+                }
+            };
+            let limits = ReadLimits {
+                max_file_size: root.options.max_file_size,
+            };
+            let mut complete = true;
+            for event in walk {
+                if self.syncer.interrupted() {
+                    self.report.interrupted = true;
+                    complete = false;
+                    break;
+                }
+                match event {
+                    WalkEvent::File(found) => {
+                        if owner(&all, &found.path) != Some(root.path.as_path()) {
+                            continue; // a single-file root of its own
+                        }
+                        walked.seen.insert(found.path.clone());
+                        let stored = self.stored.get(&found.path);
+                        match plan(&found, stored, self.known.get(&found.path)) {
+                            Plan::Read { is_new } => walked.to_read.push(ToRead {
+                                found,
+                                is_new,
+                                limits,
+                            }),
+                            Plan::Unchanged => {
+                                self.report.unchanged += 1;
+                                self.report.count_indexed(&found.kind);
+                            }
+                            Plan::StillSkipped { reason } => self.report.count_skip(reason),
+                        }
+                    }
+                    WalkEvent::Skipped { path, reason } => {
+                        self.report.count_skip(reason.label());
+                        self.progress.skipped(&path, &reason);
+                    }
+                    WalkEvent::Failed { path, error } => {
+                        self.report
+                            .count_failure(&path, error.to_string(), self.progress);
+                        // Whatever was indexed under an unreadable entry stays.
+                        walked.unwalked.push(path);
+                    }
+                }
+            }
+            if complete {
+                walked.complete.push(root.path.clone());
+            }
+        }
+        walked
+    }
+
+    fn read_all(&mut self, files: &[ToRead]) -> Result<()> {
+        let options = &self.syncer.options;
+        let mut since_commit = (0u64, Instant::now());
+        for file in files {
+            if self.syncer.interrupted() {
+                self.report.interrupted = true;
+                break;
+            }
+            since_commit.0 += self.read_one(file)?;
+            self.progress.file_done(&file.found.path, file.found.size);
+            if since_commit.0 >= options.commit_every_bytes
+                || since_commit.1.elapsed() >= options.commit_every
+            {
+                self.commit()?;
+                since_commit = (0, Instant::now());
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads one file into the index; how many bytes it read.
+    fn read_one(&mut self, file: &ToRead) -> Result<u64> {
+        let ToRead {
+            found,
+            is_new,
+            limits,
+        } = file;
+        let checked = SystemTime::now();
+        let read = match read_file(found, &self.syncer.extractors, limits) {
+            Ok(read) => read,
+            Err(error) if error.is_skip() => {
+                let reason = error.skip_reason();
+                if let Some(reason) = &reason {
+                    self.progress.skipped(&found.path, reason);
+                }
+                let label = reason.map_or_else(|| error.to_string(), |r| r.label());
+                self.remember(
+                    found,
+                    checked,
+                    Outcome::Skipped {
+                        reason: label.clone(),
+                    },
+                );
+                self.report.count_skip(label);
+                if !is_new {
+                    // No longer something we index (it became binary, say).
+                    self.writer.delete(&found.path);
+                    self.report.removed += 1;
+                    self.changed = true;
+                }
+                return Ok(0);
+            }
+            Err(error) => {
+                self.report
+                    .count_failure(&found.path, error.to_string(), self.progress);
+                return Ok(0);
+            }
+        };
+        self.report.bytes_read += read.bytes_read;
+        self.report.count_indexed(&found.kind);
+        let stored = self.stored.get(&found.path).map(Stamp::of_stored);
+        if let Some(document) = stored {
+            if self.syncer.index.stored_hash(&found.path)? == Some(read.hash) {
+                // Only touched, or read again to be sure: the document is current.
+                self.remember(found, checked, Outcome::Current { document });
+                self.report.unchanged += 1;
+                return Ok(read.bytes_read);
+            }
+        }
+        let bytes = read.bytes_read;
+        let document = Document::from_file(found.clone(), read);
+        if document.body.trim().is_empty() {
+            self.report.without_text += 1;
+        }
+        let freshness = Freshness {
+            changed: found.changed,
+            inode: found.inode,
+            checked,
+        };
+        self.writer.add_file(&document, &freshness)?;
+        if self.known.remove(&found.path).is_some() {
+            self.known_changed = true;
+        }
+        if *is_new {
+            self.report.added += 1;
+        } else {
+            self.report.updated += 1;
+        }
+        self.changed = true;
+        Ok(bytes)
+    }
+
+    fn remember(&mut self, found: &FoundFile, checked: SystemTime, outcome: Outcome) {
+        let known = Known {
+            stamp: Stamp::of_found(found),
+            checked: nanos(checked),
+            outcome,
+        };
+        self.known.insert(found.path.clone(), known);
+        self.known_changed = true;
+    }
+
+    /// Removes the documents of files the walks did not find.
+    fn remove_gone(&mut self, walked: &Walked, roots: &RootsFile) {
+        let all: Vec<&Path> = roots.paths().collect();
+        let gone = |path: &Path| {
+            owner(&all, path).is_some_and(|root| walked.complete.iter().any(|c| c == root))
+                && !walked.unwalked.iter().any(|dir| path.starts_with(dir))
+                && !walked.seen.contains(path)
+        };
+        for path in self.stored.keys().filter(|path| gone(path)) {
+            self.writer.delete(path);
+            self.report.removed += 1;
+            self.changed = true;
+        }
+        let before = self.known.len();
+        self.known.retain(|path, _| !gone(path));
+        self.known_changed |= self.known.len() != before;
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        if self.known_changed {
+            self.syncer.index.state.save_known(&self.known)?;
+            self.known_changed = false;
+        }
+        Ok(())
+    }
+}
+
+/// The root a path belongs to: the innermost one that holds it.
+fn owner<'r>(roots: &[&'r Path], path: &Path) -> Option<&'r Path> {
+    roots
+        .iter()
+        .filter(|root| path.starts_with(root))
+        .max_by_key(|root| root.as_os_str().len())
+        .copied()
+}
+
+/// The roots with canonical paths, each once (the last options given win).
+fn canonical_roots(roots: &[Root]) -> Result<Vec<Root>> {
+    let mut canonical: Vec<Root> = Vec::new();
+    for root in roots {
+        let path = root.path.canonicalize().map_err(Error::io(&root.path))?;
+        canonical.retain(|r| r.path != path);
+        canonical.push(Root::with_options(path, root.options.clone()));
+    }
+    Ok(canonical)
+}

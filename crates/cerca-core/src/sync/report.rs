@@ -1,0 +1,78 @@
+//! What a sync did, and what it says while it runs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::read::SkipReason;
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Passed over on purpose: unsupported kind, too large, binary…
+    pub skipped: usize,
+    /// Could not be read; their previous entries, if any, are kept.
+    pub failed: usize,
+    pub bytes_read: u64,
+    /// Indexed without any text: empty files, PDFs without a text layer (scans).
+    pub without_text: usize,
+    /// The sync was interrupted: what it had read is committed, the rest is
+    /// for the next sync.
+    pub interrupted: bool,
+    #[serde(serialize_with = "as_seconds")]
+    pub elapsed: Duration,
+    /// Skipped files per reason (`"kind .jpg"`, `"binary"`, `"too large"`…).
+    pub skipped_by_reason: BTreeMap<String, usize>,
+    /// Indexed files per kind (`"txt"`, `"md"`, `""` for no extension).
+    pub indexed_by_kind: BTreeMap<String, usize>,
+    /// Each failure: the path and why.
+    pub failures: Vec<(PathBuf, String)>,
+}
+
+impl SyncReport {
+    pub(crate) fn count_skip(&mut self, reason: String) {
+        self.skipped += 1;
+        *self.skipped_by_reason.entry(reason).or_default() += 1;
+    }
+
+    pub(crate) fn count_indexed(&mut self, kind: &str) {
+        *self.indexed_by_kind.entry(kind.to_owned()).or_default() += 1;
+    }
+
+    pub(crate) fn count_failure(
+        &mut self,
+        path: &Path,
+        message: String,
+        progress: &mut dyn SyncProgress,
+    ) {
+        self.failed += 1;
+        progress.failed(path, &message);
+        self.failures.push((path.to_path_buf(), message));
+    }
+}
+
+fn as_seconds<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(duration.as_secs_f64())
+}
+
+/// Hears about a sync's progress (for progress bars). All methods do nothing by default.
+pub trait SyncProgress {
+    /// The walk is done: `files` files with `bytes` bytes need reading.
+    fn planned(&mut self, _files: usize, _bytes: u64) {}
+    /// One planned file was handled.
+    fn file_done(&mut self, _path: &Path, _bytes: u64) {}
+    /// An entry was passed over on purpose (unsupported kind, too large, binary…).
+    fn skipped(&mut self, _path: &Path, _reason: &SkipReason) {}
+    /// An entry could not be read; `message` says why. The sync goes on.
+    fn failed(&mut self, _path: &Path, _message: &str) {}
+}
+
+/// A [`SyncProgress`] that ignores everything.
+pub struct NoProgress;
+impl SyncProgress for NoProgress {}
