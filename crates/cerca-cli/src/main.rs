@@ -89,7 +89,7 @@ fn quiet_panics() -> std::sync::Arc<std::sync::Mutex<String>> {
         if let Ok(mut last) = record.lock() {
             *last = info.to_string();
         }
-        if std::env::var_os("RUST_BACKTRACE").is_some() {
+        if std::env::var_os("CERCA_SHOW_PANICS").is_some() {
             eprintln!("{info}\n{}", std::backtrace::Backtrace::force_capture());
         }
     }));

@@ -15,32 +15,14 @@ use std::fs;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{seed_text, Sandbox};
+use common::{
+    big_file_name as file_name, seed_text, unique_word, write_big_file as write_file, Sandbox,
+};
 
 /// Files in the generated folder: enough that indexing takes seconds in a debug build.
 const FILES: usize = 2000;
 /// A word of the seed, so of every generated file.
 const COMMON_WORD: &str = "bielorussia";
-
-fn unique_word(i: usize) -> String {
-    format!("unicoparola{i}")
-}
-
-fn file_name(i: usize) -> String {
-    format!("big/f{i:05}.txt")
-}
-
-/// A file of about 3 KB of Italian: a unique word, the seed from a rotating
-/// point, and `extra` words.
-fn write_file(sandbox: &Sandbox, seed: &str, i: usize, extra: &str) {
-    let chars: Vec<char> = seed.chars().collect();
-    let cut = (i * 37) % chars.len();
-    let rotated: String = chars[cut..].iter().chain(&chars[..cut]).collect();
-    sandbox.write(
-        &file_name(i),
-        format!("{} {rotated}\n{extra}\n", unique_word(i)),
-    );
-}
 
 /// Starts `cerca index --index idx big`, SIGKILLs it after `delay`.
 fn kill_after(sandbox: &Sandbox, delay: Duration) {

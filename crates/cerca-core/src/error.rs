@@ -47,9 +47,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// An error inside the search library.
+    /// An error inside the search library (its text says what; not repeated as a source).
     #[error("search engine error: {0}")]
-    Engine(#[from] tantivy::TantivyError),
+    Engine(tantivy::TantivyError),
+}
+
+impl From<TantivyError> for Error {
+    fn from(error: TantivyError) -> Self {
+        Error::Engine(error)
+    }
 }
 
 /// cerca-core's result type.
@@ -72,25 +78,66 @@ impl Error {
             }
             _ => None,
         };
-        if io_error.is_some_and(is_disk_full) {
+        // tantivy reports some write failures as text only (`InternalError`).
+        if io_error.is_some_and(is_disk_full) || says_disk_full(&error.to_string()) {
             return Error::DiskFull { path };
+        }
+        // Index files that do not decode: garbage where a structure should be.
+        let undecodable = io_error.is_some_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::InvalidData
+                    | std::io::ErrorKind::UnexpectedEof
+                    | std::io::ErrorKind::Other
+            )
+        });
+        let damaged = undecodable
+            || matches!(
+                error,
+                TantivyError::DataCorruption(_)
+                    | TantivyError::IncompatibleIndex(_)
+                    | TantivyError::DeserializeError(_)
+                    | TantivyError::OpenReadError(_)
+            );
+        if damaged {
+            return Error::CorruptIndex {
+                path,
+                reason: damage_in_words(&error),
+            };
         }
         match error {
             TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path },
-            TantivyError::DataCorruption(_)
-            | TantivyError::IncompatibleIndex(_)
-            | TantivyError::DeserializeError(_)
-            | TantivyError::OpenReadError(_) => Error::CorruptIndex {
-                path,
-                reason: error.to_string(),
-            },
             other => Error::Engine(other),
         }
     }
 }
 
+/// What is damaged, without tantivy's debug dumps.
+fn damage_in_words(error: &TantivyError) -> String {
+    match error {
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            format!("{}: {io_error}", filepath.display())
+        }
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            format!("{} is missing", path.display())
+        }
+        TantivyError::IoError(io_error) => io_error.to_string(),
+        other => other.to_string(),
+    }
+}
+
 fn is_disk_full(error: &std::io::Error) -> bool {
     error.kind() == std::io::ErrorKind::StorageFull
+}
+
+/// Whether an error's text holds the system's own words for a full disk.
+fn says_disk_full(text: &str) -> bool {
+    // ENOSPC on Linux, the BSDs and macOS; ERROR_DISK_FULL and
+    // ERROR_HANDLE_DISK_FULL on Windows.
+    let codes: &[i32] = if cfg!(windows) { &[112, 39] } else { &[28] };
+    codes
+        .iter()
+        .any(|&code| text.contains(&std::io::Error::from_raw_os_error(code).to_string()))
 }
 
 /// Runs `work` on the index at `path`; a panic inside it (tantivy panics on

@@ -24,6 +24,14 @@ pub fn seed_text() -> String {
         .unwrap_or_else(|e| panic!("cannot read the seed {}: {e}", path.display()))
 }
 
+/// The `cerca` binary under test: this build's, or the one named by
+/// `CERCA_TEST_BINARY` (to show that a test fails on an older build).
+pub fn binary() -> PathBuf {
+    std::env::var_os("CERCA_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cerca")))
+}
+
 /// A private world for one test: a home, XDG data and cache directories, and
 /// a working directory (the current directory of every command) for files.
 pub struct Sandbox {
@@ -91,7 +99,7 @@ impl Sandbox {
 
     /// The `cerca` binary as a std command, isolated from the user's environment.
     pub fn std_command(&self) -> std::process::Command {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cerca"));
+        let mut command = std::process::Command::new(binary());
         command
             .current_dir(self.work())
             .env("HOME", self.home())
@@ -392,4 +400,35 @@ pub fn sorted_lines(run: &Run) -> Vec<String> {
     let mut lines: Vec<String> = run.stdout.lines().map(str::to_owned).collect();
     lines.sort();
     lines
+}
+
+/// A word found only in the `i`-th file of a generated folder.
+pub fn unique_word(i: usize) -> String {
+    format!("unicoparola{i}")
+}
+
+/// The `i`-th file of the generated folder `big/`.
+pub fn big_file_name(i: usize) -> String {
+    format!("big/f{i:05}.txt")
+}
+
+/// The `i`-th file of `big/`: about 3 KB of Italian (a unique word, the seed
+/// from a rotating point, and `extra` words).
+pub fn write_big_file(sandbox: &Sandbox, seed: &str, i: usize, extra: &str) {
+    let chars: Vec<char> = seed.chars().collect();
+    let cut = (i * 37) % chars.len();
+    let rotated: String = chars[cut..].iter().chain(&chars[..cut]).collect();
+    sandbox.write(
+        &big_file_name(i),
+        format!("{} {rotated}\n{extra}\n", unique_word(i)),
+    );
+}
+
+/// `big/` with `files` generated files: enough, with 2000, that indexing takes
+/// seconds in a debug build.
+pub fn write_big_folder(sandbox: &Sandbox, files: usize) {
+    let seed = seed_text();
+    for i in 0..files {
+        write_big_file(sandbox, &seed, i, "");
+    }
 }

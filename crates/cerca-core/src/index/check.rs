@@ -9,7 +9,7 @@ use tantivy::directory::INDEX_WRITER_LOCK;
 use tantivy::Directory;
 
 use super::directory::PrivateDirectory;
-use super::{populate_new_index, read_marker, Index, MARKER_FILE, META_FILE};
+use super::{open_tantivy, populate_new_index, read_marker, Index, MARKER_FILE, META_FILE};
 use crate::error::{guard_panics, Error, Result};
 use crate::sync::state::{self, RootsFile, KNOWN_FILE, ROOTS_FILE};
 use crate::sync::Root;
@@ -55,6 +55,14 @@ pub(super) fn check(dir: &Path) -> CheckReport {
         path: dir.to_path_buf(),
         ..CheckReport::default()
     };
+    // Checksums first, from the commit alone: a file damaged so badly that
+    // the index does not open is still named.
+    if let Ok(index) = read_marker(dir).and_then(|_| open_tantivy(dir)) {
+        match guard_panics(dir, "verifying checksums", || damaged_files(&index)) {
+            Ok(damaged) => report.damaged_files = damaged,
+            Err(error) => report.problems.push(error.to_string()),
+        }
+    }
     let index = match Index::open(dir) {
         Ok(index) => index,
         Err(error) => {
@@ -65,20 +73,6 @@ pub(super) fn check(dir: &Path) -> CheckReport {
     let searcher = index.reader.searcher();
     report.documents = searcher.num_docs();
     report.segments = searcher.segment_readers().len();
-    let checksums = guard_panics(dir, "verifying checksums", || {
-        index
-            .index
-            .validate_checksum()
-            .map_err(|e| index.engine_error(e))
-    });
-    match checksums {
-        Ok(damaged) => {
-            let mut damaged: Vec<PathBuf> = damaged.into_iter().collect();
-            damaged.sort();
-            report.damaged_files = damaged;
-        }
-        Err(error) => report.problems.push(error.to_string()),
-    }
     match index.stored_files() {
         Ok(files) => {
             let mut seen = HashSet::new();
@@ -100,6 +94,31 @@ pub(super) fn check(dir: &Path) -> CheckReport {
         report.problems.push(error.to_string());
     }
     report
+}
+
+/// The files of the last commit whose checksum does not match, or whose
+/// footer (where the checksum is) cannot even be read.
+fn damaged_files(index: &tantivy::Index) -> Result<Vec<PathBuf>> {
+    let directory = index.directory();
+    let segments: Vec<String> = index
+        .searchable_segment_metas()
+        .map_err(Error::Engine)?
+        .iter()
+        .map(|meta| meta.id().uuid_string())
+        .collect();
+    let mut damaged: Vec<PathBuf> = directory
+        .list_managed_files()
+        .into_iter()
+        .filter(|path| {
+            let name = path.to_string_lossy();
+            segments
+                .iter()
+                .any(|segment| name.starts_with(segment.as_str()))
+        })
+        .filter(|path| !matches!(directory.validate_checksum(path), Ok(true)))
+        .collect();
+    damaged.sort();
+    Ok(damaged)
 }
 
 /// Decompresses every block of stored text (what snippets and hits read).

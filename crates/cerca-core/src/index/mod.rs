@@ -140,6 +140,10 @@ impl Index {
     /// of another format and damaged files are each a distinct [`Error`];
     /// opening never changes or deletes anything.
     pub fn open(dir: &Path) -> Result<Index> {
+        crate::error::guard_panics(dir, "opening the index", || Index::open_unguarded(dir))
+    }
+
+    fn open_unguarded(dir: &Path) -> Result<Index> {
         if !dir.exists() {
             return Err(Error::NoIndex { path: dir.into() });
         }
@@ -160,12 +164,7 @@ impl Index {
                 expected: FORMAT_VERSION,
             });
         }
-        let corrupt = |reason: String| Error::CorruptIndex {
-            path: dir.into(),
-            reason,
-        };
-        let directory = PrivateDirectory::open(dir).map_err(|e| corrupt(e.to_string()))?;
-        let index = tantivy::Index::open(directory).map_err(|e| corrupt(e.to_string()))?;
+        let index = open_tantivy(dir)?;
         let fields = Fields::find(&index.schema()).ok_or_else(|| Error::IncompatibleIndex {
             path: dir.into(),
             found: format!("{} with another schema", marker.format),
@@ -197,10 +196,12 @@ impl Index {
 
     fn wrap(index: tantivy::Index, fields: Fields, path: Option<PathBuf>) -> Result<Index> {
         analysis::register(index.tokenizers());
+        let display = path.clone().unwrap_or_else(|| PathBuf::from("(in memory)"));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into()
+            .map_err(|e| Error::from_engine(display, e))?;
         let state = match &path {
             Some(dir) => StateStore::in_dir(dir),
             None => StateStore::in_memory(),
@@ -227,7 +228,9 @@ impl Index {
 
     /// Makes searches see the latest commit (of this or another process).
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(|e| self.engine_error(e))
+        crate::error::guard_panics(&self.display_path(), "opening the last commit", || {
+            self.reader.reload().map_err(|e| self.engine_error(e))
+        })
     }
 
     /// Starts writing. Only one writer can exist per index at a time, across
@@ -455,6 +458,15 @@ fn read_marker(dir: &Path) -> Result<Marker> {
         path: dir.into(),
         reason: format!("{MARKER_FILE}: {e}"),
     })
+}
+
+/// tantivy's index in `dir`, without a reader (opening none of its segments).
+fn open_tantivy(dir: &Path) -> Result<tantivy::Index> {
+    let directory = PrivateDirectory::open(dir).map_err(|e| Error::CorruptIndex {
+        path: dir.into(),
+        reason: e.to_string(),
+    })?;
+    tantivy::Index::open(directory).map_err(|e| Error::from_engine(dir.to_path_buf(), e))
 }
 
 /// An empty tantivy index in `dir`, then the marker: until the marker says

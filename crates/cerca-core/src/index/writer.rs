@@ -74,8 +74,9 @@ impl<'a> IndexWriter<'a> {
     /// Makes the changes durable and visible to searches.
     ///
     /// On failure (a full disk, say) the changes since the last commit are
-    /// dropped, the files they had written are removed, and the index stays
-    /// as it was at the last commit.
+    /// dropped and the index stays as it was at the last commit; the files
+    /// they had written are removed once the writer is dropped and another
+    /// one is made ([`Index::writer`] removes them).
     pub fn commit(&mut self) -> Result<()> {
         if let Err(error) = self.writer.commit() {
             let error = self.index.engine_error(error);
@@ -133,10 +134,9 @@ impl<'a> IndexWriter<'a> {
         Ok(())
     }
 
-    /// After a failed commit: back to the last commit, and no partial files.
+    /// After a failed commit: back to the last commit.
     fn recover(&mut self) {
         let _ = self.writer.rollback();
-        let _ = self.remove_leftover_files();
     }
 
     fn to_tantivy(&self, document: &Document, freshness: &Freshness) -> TantivyDocument {

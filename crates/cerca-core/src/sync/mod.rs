@@ -118,7 +118,9 @@ impl<'a> Syncer<'a> {
             .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())?;
         // From here on, the writer has reloaded what the index holds: no other
         // process can change it until we are done.
-        let mut report = Run::new(self, writer, progress).sync(roots)?;
+        let mut report = Run::new(self, writer, progress)
+            .sync(roots)
+            .inspect_err(|_| self.remove_leftover_files())?;
         report.elapsed = started.elapsed();
         Ok(report)
     }
@@ -130,9 +132,14 @@ impl<'a> Syncer<'a> {
     /// is not one of the index's roots (given as a path that leads to it, or
     /// as recorded, if it no longer exists).
     pub fn forget(&self, root: &Path) -> Result<usize> {
-        let mut writer = self
+        let writer = self
             .index
             .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())?;
+        self.forget_with(writer, root)
+            .inspect_err(|_| self.remove_leftover_files())
+    }
+
+    fn forget_with(&self, mut writer: IndexWriter<'_>, root: &Path) -> Result<usize> {
         let store = &self.index.state;
         let mut roots = store.load_roots()?;
         let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -169,6 +176,15 @@ impl<'a> Syncer<'a> {
         writer.purge_deleted()?;
         writer.finish()?;
         Ok(removed)
+    }
+
+    /// After a failed sync, once its writer is gone (and with it the threads
+    /// that wrote segments): the files no commit refers to go, so that a full
+    /// disk does not stay full. Best effort: the next writer tries again.
+    fn remove_leftover_files(&self) {
+        if let Ok(writer) = self.index.writer() {
+            drop(writer);
+        }
     }
 
     fn interrupt_flag(&self) -> Option<&AtomicBool> {

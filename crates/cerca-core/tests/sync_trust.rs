@@ -1,0 +1,504 @@
+//! The sync's trust properties: its state survives any commit, its options
+//! belong to the roots, it never serves stale text nor two documents for one
+//! path, it keeps its work when interrupted, and it purges removed text.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cerca_core::read::{ExtractError, Extracted, Extractor, Extractors, WalkOptions};
+use cerca_core::{
+    Document, Error, Index, NoProgress, Root, SyncOptions, SyncProgress, SyncReport, Syncer,
+};
+use common::{at, canonical, count, roots, sync, sync_roots, temp_index, write_at};
+
+fn root_statuses(index: &Index) -> Vec<Root> {
+    index
+        .roots()
+        .unwrap()
+        .into_iter()
+        .map(|status| status.root)
+        .collect()
+}
+
+fn excluding(docs: &Path, glob: &str) -> Root {
+    Root::with_options(
+        docs,
+        WalkOptions {
+            exclude: vec![glob.to_owned()],
+            ..WalkOptions::default()
+        },
+    )
+}
+
+#[test]
+fn a_plain_commit_after_a_sync_keeps_the_roots_and_their_options() {
+    let (_dir, index, docs) = temp_index();
+    write_at(&docs.join("nota.txt"), "Il gatto dorme.\n", at(0));
+    write_at(&docs.join("build/x.txt"), "Il cane abbaia.\n", at(0));
+    sync_roots(
+        &index,
+        &[excluding(&docs, "build/**")],
+        &SyncOptions::default(),
+    );
+
+    // An embedding program adds a document of its own and commits.
+    let mut writer = index.writer().unwrap();
+    writer
+        .add(&Document::new("/altrove/a.txt", "A", "una giraffa"))
+        .unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+
+    assert_eq!(
+        root_statuses(&index),
+        [excluding(&canonical(&docs), "build/**")]
+    );
+    let report = Syncer::new(&index).sync(&[], &mut NoProgress).unwrap();
+    assert_eq!((report.added, report.removed), (0, 0), "{report:?}");
+    assert_eq!(count(&index, "cane"), 0, "still excluded");
+    assert_eq!(
+        count(&index, "giraffa"),
+        1,
+        "the program's own document stays"
+    );
+}
+
+#[test]
+fn options_belong_to_the_root_until_it_is_given_again() {
+    let (_dir, index, docs) = temp_index();
+    write_at(&docs.join("nota.txt"), "Il gatto dorme.\n", at(0));
+    write_at(&docs.join("build/x.txt"), "Il cane abbaia.\n", at(0));
+    write_at(&docs.join(".nascosta.txt"), "Il gufo veglia.\n", at(0));
+    let hidden_too = Root::with_options(
+        &docs,
+        WalkOptions {
+            hidden: true,
+            exclude: vec!["build/**".to_owned()],
+            ..WalkOptions::default()
+        },
+    );
+    sync_roots(&index, &[hidden_too], &SyncOptions::default());
+    assert_eq!((count(&index, "gufo"), count(&index, "cane")), (1, 0));
+
+    // A plain sync uses them.
+    write_at(&docs.join("build/y.txt"), "Il cane dorme.\n", at(1));
+    let report = sync(&index, &[]);
+    assert_eq!((report.added, report.removed), (0, 0), "{report:?}");
+    assert_eq!((count(&index, "gufo"), count(&index, "cane")), (1, 0));
+
+    // Given again with other options, the root has those from now on.
+    let report = sync_roots(&index, &[Root::new(&docs)], &SyncOptions::default());
+    assert_eq!((report.added, report.removed), (2, 1), "{report:?}");
+    assert_eq!((count(&index, "gufo"), count(&index, "cane")), (0, 2));
+    assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
+    let report = sync(&index, &[]);
+    assert_eq!((report.added, report.removed), (0, 0), "{report:?}");
+}
+
+#[test]
+fn a_root_inside_another_is_walked_with_its_own_options() {
+    let (_dir, index, docs) = temp_index();
+    let inner = docs.join("progetto");
+    write_at(&docs.join("build/a.txt"), "Il castoro fuori.\n", at(0));
+    write_at(&inner.join("build/b.txt"), "Il castoro dentro.\n", at(0));
+    sync_roots(
+        &index,
+        &[excluding(&docs, "build/**")],
+        &SyncOptions::default(),
+    );
+    sync_roots(&index, &[Root::new(&inner)], &SyncOptions::default());
+    assert_eq!(count(&index, "castoro"), 1, "only the inner root's build/");
+
+    let report = sync(&index, &[]);
+    assert_eq!((report.added, report.removed), (0, 0), "{report:?}");
+    assert_eq!(index.num_docs(), 1);
+}
+
+/// A custom kind, read by the caller's extractor.
+struct Csv;
+
+impl Extractor for Csv {
+    fn extensions(&self) -> &'static [&'static str] {
+        &["csv"]
+    }
+
+    fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+        let text = cerca_core::read::decode::decode(bytes);
+        Ok(Extracted {
+            title: Some("tabella".into()),
+            body: text.replace(';', " "),
+            date: None,
+        })
+    }
+}
+
+#[test]
+fn the_sync_reads_files_with_the_callers_extractors() {
+    let (_dir, index, docs) = temp_index();
+    write_at(
+        &docs.join("dati.csv"),
+        "comune;abitanti\nBologna;390000\n",
+        at(0),
+    );
+    let report = sync(&index, &[&docs]);
+    assert_eq!(report.skipped, 1, "no built-in reader for .csv");
+
+    let mut extractors = Extractors::default();
+    extractors.register(Box::new(Csv));
+    let report = Syncer::new(&index)
+        .with_extractors(extractors)
+        .sync(&[], &mut NoProgress)
+        .unwrap();
+    assert_eq!(report.added, 1, "{report:?}");
+    assert_eq!(count(&index, "bologna"), 1);
+}
+
+#[test]
+fn a_file_rewritten_with_the_same_size_and_time_is_read_again() {
+    let (_dir, index, docs) = temp_index();
+    let file = docs.join("nota.txt");
+    fs::write(&file, "Il gatto dorme.\n").unwrap();
+    let modified = fs::metadata(&file).unwrap().modified().unwrap();
+    sync(&index, &[&docs]);
+
+    std::thread::sleep(Duration::from_millis(100));
+    fs::write(&file, "Il cane dorme..\n").unwrap();
+    common::set_mtime(&file, modified);
+    let report = sync(&index, &[&docs]);
+
+    assert_eq!(report.updated, 1, "{report:?}");
+    assert_eq!((count(&index, "cane"), count(&index, "gatto")), (1, 0));
+}
+
+#[test]
+fn a_file_rewritten_at_once_after_its_sync_is_read_again_next_time() {
+    let (_dir, index, docs) = temp_index();
+    let file = docs.join("nota.txt");
+    for round in 0..20 {
+        // Written right before the sync: within the tick of its read.
+        let (old, new) = if round % 2 == 0 {
+            ("gatto", "topo!")
+        } else {
+            ("topo!", "gatto")
+        };
+        fs::write(&file, format!("Il {old} dorme.\n")).unwrap();
+        sync(&index, &[&docs]);
+        fs::write(&file, format!("Il {new} dorme.\n")).unwrap();
+        sync(&index, &[&docs]);
+        let new = new.trim_end_matches('!');
+        assert_eq!(count(&index, new), 1, "round {round}: {new}");
+        assert_eq!(index.num_docs(), 1);
+    }
+}
+
+#[test]
+fn syncs_from_two_handles_at_once_add_each_file_once() {
+    let (dir, index, docs) = temp_index();
+    for i in 0..200 {
+        write_at(
+            &docs.join(format!("f{i:03}.txt")),
+            format!("Il numero {i}.\n"),
+            at(0),
+        );
+    }
+    let index_dir = dir.path().join("index");
+    let waiting = SyncOptions {
+        wait_for_lock: true,
+        ..SyncOptions::default()
+    };
+    let other = std::thread::spawn({
+        let (index_dir, docs, waiting) = (index_dir.clone(), docs.clone(), waiting.clone());
+        move || {
+            let index = Index::open(&index_dir).unwrap();
+            sync_roots(&index, &roots(&[&docs]), &waiting).added
+        }
+    });
+    let here = sync_roots(&index, &roots(&[&docs]), &waiting).added;
+    let there = other.join().unwrap();
+
+    assert_eq!(here + there, 200, "each file added once: {here} + {there}");
+    index.reload().unwrap();
+    assert_eq!(index.num_docs(), 200);
+    assert!(Index::check(&index_dir).is_sound());
+}
+
+#[test]
+fn indexes_created_at_once_are_one_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nuovo");
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Index::open_or_create(&path).map(|_| ()))
+        })
+        .collect();
+    for thread in threads {
+        thread
+            .join()
+            .unwrap()
+            .expect("every creator gets the index");
+    }
+    assert!(Index::open(&path).is_ok());
+    let leftovers: Vec<PathBuf> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| *p != path)
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folder left: {leftovers:?}"
+    );
+}
+
+/// Sets the interrupt flag once `after` files are done.
+struct InterruptAfter {
+    after: usize,
+    flag: Arc<AtomicBool>,
+}
+
+impl SyncProgress for InterruptAfter {
+    fn file_done(&mut self, _path: &Path, _bytes: u64) {
+        self.after = self.after.saturating_sub(1);
+        if self.after == 0 {
+            self.flag.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_first_sync_keeps_what_it_read_and_its_root() {
+    let (dir, index, docs) = temp_index();
+    for i in 0..10 {
+        write_at(
+            &docs.join(format!("f{i}.txt")),
+            format!("Il riccio {i}.\n"),
+            at(0),
+        );
+    }
+    let flag = Arc::new(AtomicBool::new(false));
+    let options = SyncOptions {
+        interrupt: Some(Arc::clone(&flag)),
+        ..SyncOptions::default()
+    };
+    let mut progress = InterruptAfter {
+        after: 4,
+        flag: Arc::clone(&flag),
+    };
+    let report = Syncer::new(&index)
+        .with_options(options)
+        .sync(&roots(&[&docs]), &mut progress)
+        .unwrap();
+
+    assert!(report.interrupted);
+    assert_eq!(report.added, 4);
+    drop(index);
+    let index = Index::open(&dir.path().join("index")).unwrap();
+    assert_eq!(index.num_docs(), 4, "what was read is committed");
+    assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
+    assert_eq!(index.roots().unwrap()[0].last_sync, None, "not complete");
+
+    let report = sync(&index, &[]);
+    assert_eq!((report.added, report.unchanged), (6, 4), "{report:?}");
+    assert!(index.roots().unwrap()[0].last_sync.is_some());
+}
+
+#[test]
+fn a_root_that_is_not_utf8_is_kept_and_synced() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, index, docs) = temp_index();
+    let odd = docs.join(std::ffi::OsStr::from_bytes(b"archivio-caf\xe9"));
+    write_at(&odd.join("nota.txt"), "Il gatto dorme.\n", at(0));
+    sync(&index, &[&odd]);
+    assert_eq!(root_statuses(&index), [Root::new(canonical(&odd))]);
+    write_at(&odd.join("altra.txt"), "Il cane dorme.\n", at(1));
+    let report = sync(&index, &[]);
+    assert_eq!(report.added, 1, "{report:?}");
+    assert_eq!(Syncer::new(&index).forget(&odd).unwrap(), 2);
+}
+
+/// Whether any file of the index directory contains `needle`.
+fn on_disk(dir: &Path, needle: &[u8]) -> bool {
+    fs::read_dir(dir).unwrap().any(|entry| {
+        let bytes = fs::read(entry.unwrap().path()).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+#[test]
+fn text_of_deleted_files_and_forgotten_roots_leaves_the_disk() {
+    let (dir, index, docs) = temp_index();
+    let index_dir = dir.path().join("index");
+    let other = dir.path().join("altri");
+    write_at(&docs.join("resta.txt"), "Una quercia secolare.\n", at(0));
+    write_at(&docs.join("va.txt"), "Codice segreto zqxjvkwpfy.\n", at(0));
+    write_at(&other.join("b.txt"), "Parola chiave mbvrtqlnsd.\n", at(0));
+    sync(&index, &[&docs]);
+    sync(&index, &[&other]);
+    assert!(
+        on_disk(&index_dir, b"zqxjvkwpfy"),
+        "the test can see stored text"
+    );
+    assert!(on_disk(&index_dir, b"mbvrtqlnsd"));
+
+    fs::remove_file(docs.join("va.txt")).unwrap();
+    let report = sync(&index, &[]);
+    assert_eq!(report.removed, 1);
+    assert!(
+        !on_disk(&index_dir, b"zqxjvkwpfy"),
+        "purged at the end of the sync"
+    );
+
+    Syncer::new(&index).forget(&other).unwrap();
+    assert!(!on_disk(&index_dir, b"mbvrtqlnsd"), "purged by forget");
+    assert_eq!(count(&index, "quercia"), 1);
+}
+
+#[test]
+fn the_old_text_of_a_changed_file_leaves_the_disk() {
+    let (dir, index, docs) = temp_index();
+    let file = docs.join("nota.txt");
+    write_at(&file, "La password era hgtrewqsdf.\n", at(0));
+    write_at(&docs.join("altra.txt"), "Un'altra nota.\n", at(0));
+    sync(&index, &[&docs]);
+    write_at(&file, "Nessuna password qui.\n", at(1));
+    sync(&index, &[&docs]);
+    assert!(!on_disk(&dir.path().join("index"), b"hgtrewqsdf"));
+    assert_eq!(count(&index, "password"), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_index_directory_is_made_private_even_when_it_exists() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("indice");
+    fs::create_dir(&path).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o777)).unwrap();
+    let index = Index::create(&path).unwrap();
+    assert_eq!(mode(&path), 0o700, "an empty directory made beforehand");
+
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    let docs = dir.path().join("docs");
+    write_at(&docs.join("a.txt"), "Il gatto.\n", at(0));
+    sync(&index, &[&docs]);
+    assert_eq!(mode(&path), 0o700, "made private again by the writer");
+}
+
+/// Overwrites 128 bytes of every `.fast` and `.term` file of `dir` with
+/// garbage, at `at` (a fraction of each file's length).
+fn damage(dir: &Path, at: f64) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+        if matches!(ext.as_deref(), Some("fast" | "term")) {
+            let mut bytes = fs::read(&path).unwrap();
+            let start = ((bytes.len() as f64 * at) as usize).saturating_sub(64);
+            let end = (start + 128).min(bytes.len());
+            for byte in &mut bytes[start..end] {
+                *byte = 0xA5;
+            }
+            fs::write(&path, bytes).unwrap();
+        }
+    }
+}
+
+#[test]
+fn damage_is_an_error_that_says_so_never_a_panic() {
+    let (dir, index, docs) = temp_index();
+    for i in 0..30 {
+        write_at(
+            &docs.join(format!("f{i}.txt")),
+            format!("Il riccio {i}.\n"),
+            at(0),
+        );
+    }
+    sync(&index, &[&docs]);
+    drop(index);
+    let index_dir = dir.path().join("index");
+    for at in [0.25, 0.5, 0.75] {
+        damage(&index_dir, at);
+        let report = Index::check(&index_dir);
+        assert!(!report.is_sound());
+        assert!(!report.damaged_files.is_empty(), "{report:?}");
+        // Whatever reads the damage says so, in an error.
+        if let Ok(index) = Index::open(&index_dir) {
+            let synced = Syncer::new(&index).sync(&[], &mut NoProgress);
+            assert!(
+                matches!(synced, Err(Error::CorruptIndex { .. })),
+                "{at}: {synced:?}"
+            );
+            for query in ["riccio", "ricc*", "riccio~1", "\"il riccio\"", "ext:txt"] {
+                match index.search(query, &Default::default()) {
+                    Ok(_) | Err(Error::CorruptIndex { .. }) => {}
+                    Err(other) => panic!("{at}: {query}: {other}"),
+                }
+            }
+        }
+
+        let index = Index::rebuild(&index_dir).unwrap();
+        assert_eq!(index.num_docs(), 0);
+        assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
+        let report: SyncReport = sync(&index, &[]);
+        assert_eq!(report.added, 30);
+        assert!(Index::check(&index_dir).is_sound());
+    }
+}
+
+#[test]
+fn an_index_of_the_previous_format_is_rebuilt_with_its_roots() {
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    drop(index);
+    let index_dir = dir.path().join("index");
+    // What cerca 0.1 left: format 2, roots in the commit payload.
+    fs::write(
+        index_dir.join("cerca-index.json"),
+        r#"{"format": 2, "created_by": "cerca 0.1.0"}"#,
+    )
+    .unwrap();
+    let meta = fs::read_to_string(index_dir.join("meta.json")).unwrap();
+    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    let payload = serde_json::json!({ "roots": [canonical(&docs)], "last_sync": 1 });
+    meta["payload"] = serde_json::Value::String(payload.to_string());
+    fs::write(index_dir.join("meta.json"), meta.to_string()).unwrap();
+
+    let error = Index::open(&index_dir).unwrap_err();
+    assert!(matches!(error, Error::IncompatibleIndex { .. }), "{error}");
+    assert!(
+        error.to_string().contains("cerca index --rebuild"),
+        "{error}"
+    );
+
+    let index = Index::rebuild(&index_dir).unwrap();
+    assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
+    assert_eq!(sync(&index, &[]).added, 1);
+}
+
+#[test]
+fn a_rebuild_interrupted_after_clearing_can_be_run_again() {
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    sync(&index, &[&docs]);
+    drop(index);
+    let index_dir = dir.path().join("index");
+    // As if killed right after the rebuild removed tantivy's files.
+    for entry in fs::read_dir(&index_dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name != "cerca-index.json" && name != "cerca-roots.json" {
+            fs::remove_file(&path).unwrap();
+        }
+    }
+    assert!(matches!(
+        Index::open(&index_dir),
+        Err(Error::NoIndex { .. })
+    ));
+    let index = Index::rebuild(&index_dir).unwrap();
+    assert_eq!(sync(&index, &[]).added, 1);
+}
