@@ -265,6 +265,7 @@ impl Index {
         progress.planned(to_read.len(), to_read.iter().map(|(f, _)| f.size).sum());
         let limits = ReadLimits {
             max_file_size: options.walk.max_file_size,
+            ..ReadLimits::default()
         };
         let mut since_commit = (0u64, Instant::now());
         for (found, is_new) in to_read {
