@@ -1,6 +1,8 @@
 //! Helpers shared by cerca-core's integration tests.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use std::path::{Path, PathBuf};
 
 use cerca_core::{Index, NoProgress, SearchOptions, SyncOptions, SyncReport};

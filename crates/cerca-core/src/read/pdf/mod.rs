@@ -23,8 +23,8 @@
 //!   would decompress an image drawn with `Do` and parse it as content.
 //! - `ToUnicode` maps and Type 1 font programs nesting deeper than [`MAX_NESTING`] are
 //!   emptied: the parsers `pdf-extract` feeds them to recurse once per level.
-//! - Before a page is read ([`pages`]), the content it will make `pdf-extract` parse is
-//!   added up: its content streams and the content of every form XObject it draws, each
+//! - Before any page is read ([`pages`]), the content each will make `pdf-extract` parse
+//!   is added up: its content streams and the content of every form XObject it draws, each
 //!   time listed or drawn (one small stream can be listed 20,000 times, or drawn 100,000
 //!   times). Past [`MAX_PAGE_CONTENT_BYTES`] for the page, or [`MAX_CONTENT_BYTES`] for
 //!   all pages, the file is over budget. A form drawing itself, a chain deeper than
@@ -47,6 +47,7 @@ mod pages;
 mod streams;
 mod xref;
 
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pdf_extract::{decode_text_string, output_doc_page, Document, LoadOptions, PlainTextOutput};
@@ -203,17 +204,25 @@ fn text(
     let mut failures = 0usize;
     let mut first_failure = None;
     let numbers = doc.get_pages();
+    // Every page is checked first: a file over budget fails before any parsing.
+    let mut skipped = HashMap::new();
     for (&number, &page_id) in &numbers {
         match pages.check(number, page_id) {
             Ok(()) => {}
             Err(Refusal::Skip(reason)) => {
-                failures += 1;
-                first_failure.get_or_insert(format!("page {number}: {reason}"));
-                continue;
+                skipped.insert(number, reason);
             }
             Err(Refusal::OverBudget(reason)) => {
                 return Err(ExtractError::OverBudget(Budget::Work { reason }))
             }
+        }
+    }
+    drop(pages);
+    for &number in numbers.keys() {
+        if let Some(reason) = skipped.remove(&number) {
+            failures += 1;
+            first_failure.get_or_insert(format!("page {number}: {reason}"));
+            continue;
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let mut output = PlainTextOutput::new(&mut text);

@@ -1,5 +1,5 @@
-//! What reading a page will cost, checked before `pdf-extract` reads it: the content it
-//! will parse (its content streams and those of the forms it draws, each time they are
+//! What reading the pages will cost, checked for all of them before `pdf-extract` reads
+//! the first: the content it will parse (its content streams and those of the forms it draws, each time they are
 //! drawn) against the per-page and per-file budgets, and the recursion it will go
 //! through (form XObjects drawing one another, the `Parent` chain).
 
@@ -10,6 +10,7 @@ use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
 use super::streams::Sizes;
 use super::{MAX_CONTENT_BYTES, MAX_FORM_DEPTH, MAX_FORM_DRAWS, MAX_PAGE_CONTENT_BYTES};
+use crate::read::bytes as human_size;
 
 /// Longest `Parent` chain from a page to the root of the page tree.
 const MAX_PARENT_DEPTH: usize = 256;
@@ -82,14 +83,42 @@ impl<'d> Pages<'d> {
         let Some(resources) = resources else {
             return self.charge(page.bytes);
         };
-        let content = doc
-            .get_page_content(page_id)
-            .map_err(|e| skip(e.to_string()))?;
-        let names = draw_names(&content);
-        drop(content);
+        // One stream (the common case) is decoded once however many pages share it;
+        // several are put together as pdf-extract will (an operand and its `Do` may sit
+        // in two of them).
+        let names = match doc.get_page_contents(page_id).as_slice() {
+            [id] => self.names_in(*id),
+            _ => {
+                let content = doc
+                    .get_page_content(page_id)
+                    .map_err(|e| skip(e.to_string()))?;
+                draw_names(&content)
+            }
+        };
         let mut chain = Vec::new();
         self.check_draws(number, &names, resources, &mut chain, &mut page)?;
         self.charge(page.bytes)
+    }
+
+    /// The names drawn with `Do` by a stream's content, decoded once per stream.
+    fn names_in(&mut self, id: ObjectId) -> Vec<Vec<u8>> {
+        let doc = self.doc;
+        self.draws
+            .entry(id)
+            .or_insert_with(|| match doc.get_object(id) {
+                Ok(Object::Stream(stream)) => {
+                    let content = if stream.filters().is_ok() {
+                        stream
+                            .decompressed_content()
+                            .unwrap_or_else(|_| stream.content.clone())
+                    } else {
+                        stream.content.clone()
+                    };
+                    draw_names(&content)
+                }
+                _ => Vec::new(),
+            })
+            .clone()
     }
 
     /// The decoded size of a stream (measured when the streams were sanitized).
@@ -107,8 +136,9 @@ impl<'d> Pages<'d> {
     fn within(&self, number: u32, page: &Cost) -> Result<(), Refusal> {
         if page.bytes > MAX_PAGE_CONTENT_BYTES {
             return Err(Refusal::OverBudget(format!(
-                "page {number} makes the reader parse more than {MAX_PAGE_CONTENT_BYTES} bytes \
-                 of content ({} streams and forms drawn)",
+                "page {number} makes the reader parse more than {} of content ({} streams and \
+                 forms drawn)",
+                human_size(MAX_PAGE_CONTENT_BYTES),
                 page.streams
             )));
         }
@@ -120,7 +150,8 @@ impl<'d> Pages<'d> {
         self.content += bytes;
         if self.content > MAX_CONTENT_BYTES {
             return Err(Refusal::OverBudget(format!(
-                "its pages make the reader parse more than {MAX_CONTENT_BYTES} bytes of content"
+                "its pages make the reader parse more than {} of content",
+                human_size(MAX_CONTENT_BYTES)
             )));
         }
         Ok(())
@@ -170,19 +201,7 @@ impl<'d> Pages<'d> {
             page.add(self.size(*id));
             page.forms += 1;
             self.within(number, page)?;
-            let inner = self
-                .draws
-                .entry(*id)
-                .or_insert_with(|| {
-                    let content = if form.filters().is_ok() {
-                        form.decompressed_content()
-                            .unwrap_or_else(|_| form.content.clone())
-                    } else {
-                        form.content.clone()
-                    };
-                    draw_names(&content)
-                })
-                .clone();
+            let inner = self.names_in(*id);
             let form_resources = form
                 .dict
                 .get(b"Resources")

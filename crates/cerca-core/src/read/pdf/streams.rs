@@ -11,6 +11,7 @@ use std::io::Read;
 use pdf_extract::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::{MAX_NESTING, MAX_STREAM_BYTES, MAX_TOTAL_STREAM_BYTES};
+use crate::read::bytes as human_size;
 
 /// The decoded size of each stream left to read, by object id.
 pub(super) type Sizes = HashMap<ObjectId, u64>;
@@ -78,9 +79,13 @@ pub(super) fn charge(stream: &Stream, id: ObjectId, budget: &mut u64) -> Result<
     );
     if size > limit {
         return Err(format!(
-            "stream {} {} decodes to more than {limit} bytes (limits: {MAX_STREAM_BYTES} per \
-             stream, {MAX_TOTAL_STREAM_BYTES} per file): a decompression bomb?",
-            id.0, id.1
+            "stream {} {} decodes to more than {} (limits: {} per stream, {} per file): a \
+             decompression bomb?",
+            id.0,
+            id.1,
+            human_size(limit),
+            human_size(MAX_STREAM_BYTES),
+            human_size(MAX_TOTAL_STREAM_BYTES)
         ));
     }
     if stream.dict.get(b"Filter").is_ok() {

@@ -9,6 +9,7 @@
 
 use super::streams::decoded_size;
 use super::MAX_STREAM_BYTES;
+use crate::read::bytes as human_size;
 
 /// Most cross-reference sections followed from `startxref`.
 const MAX_SECTIONS: usize = 256;
@@ -46,9 +47,10 @@ pub(super) fn check_xref_streams(bytes: &[u8]) -> Result<(), String> {
             let size = decoded_size(data, &filter_names(dict), None, MAX_STREAM_BYTES);
             if size > MAX_STREAM_BYTES {
                 return Err(format!(
-                    "the cross-reference stream at byte {} decodes to more than \
-                     {MAX_STREAM_BYTES} bytes: a decompression bomb?",
-                    start + offset
+                    "the cross-reference stream at byte {} decodes to more than {}: a \
+                     decompression bomb?",
+                    start + offset,
+                    human_size(MAX_STREAM_BYTES)
                 ));
             }
             dict

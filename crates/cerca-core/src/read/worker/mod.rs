@@ -245,10 +245,15 @@ impl Worker {
     /// Why the worker stopped answering: it exited or was killed (its status and the end
     /// of its standard error tell), or it broke the protocol while alive.
     fn died(&mut self, error: Option<io::Error>) -> Lost {
-        let garbled = error
+        if let Some(error) = error
             .as_ref()
-            .is_some_and(|e| e.kind() == io::ErrorKind::InvalidData);
-        let deadline = Instant::now() + if garbled { Duration::ZERO } else { EXIT_GRACE };
+            .filter(|e| e.kind() == io::ErrorKind::InvalidData)
+        {
+            // It wrote something that is not an answer: whatever it is, not a worker.
+            self.stop();
+            return Lost::Worker(WorkerError::Protocol(error.to_string()));
+        }
+        let deadline = Instant::now() + EXIT_GRACE;
         let status = loop {
             match self.child.try_wait() {
                 Ok(Some(status)) => break Some(status),
