@@ -1,5 +1,6 @@
 //! One file per subcommand; each returns whether something was found (exit 0) or not (exit 1).
 
+pub mod extract_worker;
 pub mod forget;
 pub mod index;
 pub mod search;
