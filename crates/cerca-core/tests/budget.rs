@@ -27,6 +27,7 @@ mod common;
 use common::pdf::{lzw_zeros, pdf, stream, zlib_zeros};
 
 type TestResult = Result<(), String>;
+type Test = (&'static str, fn() -> TestResult);
 
 const GIB: u64 = 1 << 30;
 const MIB: u64 = 1 << 20;
@@ -604,7 +605,7 @@ fn main() -> std::process::ExitCode {
     if args.iter().any(|a| a == "--serve-tricky-worker") {
         return serve(true);
     }
-    let tests: [(&str, fn() -> TestResult); 9] = [
+    let tests: [Test; 9] = [
         ("lzw_generator_is_right", lzw_generator_is_right),
         ("hostile_pdfs_in_the_worker", hostile_pdfs_in_the_worker),
         ("hostile_pdfs_in_process", hostile_pdfs_in_process),

@@ -98,7 +98,7 @@ pub fn bytes(n: u64) -> String {
     for (unit, size) in UNITS {
         if n >= size {
             let tenths = n * 10 / size;
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 format!("{} {unit}", tenths / 10)
             } else {
                 format!("{}.{} {unit}", tenths / 10, tenths % 10)
@@ -111,7 +111,7 @@ pub fn bytes(n: u64) -> String {
 /// A duration for a person: `30 s`, `0.5 s`.
 fn seconds(d: Duration) -> String {
     let millis = d.as_millis();
-    if millis % 1000 == 0 {
+    if millis.is_multiple_of(1000) {
         format!("{} s", millis / 1000)
     } else {
         format!("{} s", d.as_secs_f64())
