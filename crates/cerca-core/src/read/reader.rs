@@ -83,8 +83,7 @@ impl FileReader {
         let bytes_read = bytes.len() as u64;
         let extracted = match &self.command {
             Some(command) if self.extractors.isolated(&found.kind) => {
-                let command = command.clone();
-                self.extract_in_worker(&command, found, bytes)?
+                in_worker(&mut self.worker, command, &self.limits, found, bytes)?
             }
             _ => extract_in_process(extractor, &bytes, self.limits.max_text_bytes)
                 .map_err(|e| extract_error(&found.path, e))?,
@@ -95,36 +94,37 @@ impl FileReader {
             bytes_read,
         })
     }
+}
 
-    fn extract_in_worker(
-        &mut self,
-        command: &WorkerCommand,
-        found: &FoundFile,
-        bytes: Vec<u8>,
-    ) -> Result<super::Extracted, ReadError> {
-        let lost = |lost: Lost| match lost {
-            Lost::Budget(budget) => ReadError::OverBudget {
-                path: found.path.clone(),
-                budget,
-            },
-            Lost::Worker(source) => ReadError::Worker {
-                path: found.path.clone(),
-                source,
-            },
-        };
-        let worker = match &mut self.worker {
-            Some(worker) => worker,
-            None => self
-                .worker
-                .insert(Worker::start(command, &self.limits).map_err(lost)?),
-        };
-        match worker.extract(&found.kind, bytes, &self.limits) {
-            Ok(result) => result.map_err(|e| extract_error(&found.path, e)),
-            Err(gone) => {
-                // Killed, crashed or confused: the next file gets a fresh worker.
-                self.worker = None;
-                Err(lost(gone))
-            }
+/// Extracts in the worker, starting one if there is none; a lost worker is dropped, so
+/// that the next file gets a fresh one.
+fn in_worker(
+    worker: &mut Option<Worker>,
+    command: &WorkerCommand,
+    limits: &ReadLimits,
+    found: &FoundFile,
+    bytes: Vec<u8>,
+) -> Result<super::Extracted, ReadError> {
+    let lost = |lost: Lost| match lost {
+        Lost::Budget(budget) => ReadError::OverBudget {
+            path: found.path.clone(),
+            budget,
+        },
+        Lost::Worker(source) => ReadError::Worker {
+            path: found.path.clone(),
+            source,
+        },
+    };
+    let running = match worker {
+        Some(running) => running,
+        None => worker.insert(Worker::start(command, limits).map_err(lost)?),
+    };
+    match running.extract(&found.kind, bytes, limits) {
+        Ok(result) => result.map_err(|e| extract_error(&found.path, e)),
+        Err(gone) => {
+            // Killed, crashed or confused: the next file gets a fresh worker.
+            *worker = None;
+            Err(lost(gone))
         }
     }
 }

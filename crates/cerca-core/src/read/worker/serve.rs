@@ -90,17 +90,24 @@ pub fn serve_worker_with(
 /// never touched (thread stacks, allocator arenas, the binary's own mappings).
 #[cfg(unix)]
 fn limit_memory(max_memory: u64) -> io::Result<()> {
-    let limit = libc::rlimit {
-        rlim_cur: max_memory as libc::rlim_t,
-        rlim_max: max_memory as libc::rlim_t,
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
     };
-    // SAFETY: setrlimit reads the struct we pass and changes only this process's limits.
-    let status = unsafe { libc::setrlimit(libc::RLIMIT_DATA, &limit) };
-    if status == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
+    // SAFETY: getrlimit and setrlimit read or fill the struct we pass, and change only
+    // this process's limits.
+    if unsafe { libc::getrlimit(libc::RLIMIT_DATA, &mut limit) } != 0 {
+        return Err(io::Error::last_os_error());
     }
+    // Lower both limits (a process may not raise its hard limit, nor should the
+    // extractors), never above what this process already had.
+    let wanted = libc::rlim_t::try_from(max_memory).unwrap_or(libc::RLIM_INFINITY);
+    limit.rlim_max = limit.rlim_max.min(wanted);
+    limit.rlim_cur = limit.rlim_max;
+    if unsafe { libc::setrlimit(libc::RLIMIT_DATA, &limit) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// No resource limits outside Unix: the parent's time limit still holds.
