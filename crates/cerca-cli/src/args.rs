@@ -44,6 +44,10 @@ pub enum Command {
     },
     /// Print the man page (roff) on standard output.
     Man,
+    /// The extraction worker: reads files on standard input, answers their text on
+    /// standard output (started by cerca itself, see `commands::extract_worker`).
+    #[command(name = "extract-worker", hide = true)]
+    ExtractWorker,
 }
 
 const INDEX_HELP: &str = "\

@@ -46,6 +46,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
             clap_complete::generate(*shell, &mut Cli::command(), "cerca", &mut std::io::stdout());
             Ok(true)
         }
+        Command::ExtractWorker => commands::extract_worker::run(),
         Command::Man => {
             clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
             Ok(true)

@@ -241,7 +241,15 @@ fn over_the_size_limit() -> TestResult {
     );
 
     // read_file checks its own limit too, before opening the file.
-    let err = write_and_read_with("c.txt", b"12345", &ReadLimits { max_file_size: 4 }).err();
+    let err = write_and_read_with(
+        "c.txt",
+        b"12345",
+        &ReadLimits {
+            max_file_size: 4,
+            ..ReadLimits::default()
+        },
+    )
+    .err();
     assert!(
         matches!(&err, Some(ReadError::TooLarge { size: 5, limit: 4, path }) if path.ends_with("c.txt")),
         "{err:?}"

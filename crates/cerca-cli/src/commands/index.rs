@@ -1,14 +1,14 @@
 //! `cerca index`: add folders and sync.
 
 use anyhow::{Context, Result};
-use cerca_core::{Index, SyncReport, Syncer};
+use cerca_core::{Index, SyncReport};
 
 use crate::args::IndexArgs;
 use crate::interrupt::{self, Interrupted};
 use crate::locations;
 use crate::progress::Bar;
 
-use super::{roots, sync_options};
+use super::{roots, syncer};
 
 pub fn run(args: &IndexArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
@@ -42,7 +42,7 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
         );
     }
     let interrupt = interrupt::arm()?;
-    let syncer = Syncer::new(&index).with_options(sync_options(args.wait, interrupt));
+    let syncer = syncer(&index, args.wait, interrupt)?;
     let mut bar = Bar::new();
     let report = syncer.sync(&roots(&args.paths, &args.walk), &mut bar);
     bar.finish();

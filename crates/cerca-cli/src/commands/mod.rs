@@ -1,6 +1,7 @@
 //! One file per subcommand; each returns whether something was found (exit 0) or not (exit 1).
 
 pub mod check;
+pub mod extract_worker;
 pub mod forget;
 pub mod index;
 pub mod search;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use cerca_core::read::{WalkOptions, DEFAULT_MAX_FILE_SIZE};
-use cerca_core::{Index, Root, SyncOptions};
+use cerca_core::{Index, Root, SyncOptions, Syncer};
 
 use crate::args::WalkArgs;
 
@@ -36,10 +37,19 @@ pub fn roots(paths: &[PathBuf], walk: &WalkArgs) -> Vec<Root> {
         .collect()
 }
 
-pub fn sync_options(wait_for_lock: bool, interrupt: Arc<AtomicBool>) -> SyncOptions {
-    SyncOptions {
+/// A syncer as the CLI runs it: risky kinds extracted in `cerca extract-worker`,
+/// stopped by `interrupt`.
+pub fn syncer(
+    index: &Index,
+    wait_for_lock: bool,
+    interrupt: Arc<AtomicBool>,
+) -> Result<Syncer<'_>> {
+    let options = SyncOptions {
         wait_for_lock,
         interrupt: Some(interrupt),
         ..SyncOptions::default()
-    }
+    };
+    let worker = extract_worker::worker_command()
+        .context("cannot tell where this cerca is, to start its extraction worker")?;
+    Ok(Syncer::new(index).with_options(options).with_worker(worker))
 }

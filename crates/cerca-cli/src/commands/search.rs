@@ -8,15 +8,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use cerca_core::query::{Node, ParseError};
-use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder, Syncer};
+use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder};
 
 use crate::args::{ColorChoice, SearchArgs, Sort};
 use crate::interrupt::{self, Interrupted};
 use crate::printer::{Count, Json, Paths, Sink, Standard};
 use crate::progress::Bar;
 use crate::{locations, QueryError};
-
-use super::sync_options;
 
 pub fn run(args: &SearchArgs) -> Result<bool> {
     // The time people wait includes syncing the folders of an ad-hoc search.
@@ -144,7 +142,7 @@ fn ad_hoc_index(paths: &[PathBuf], args: &SearchArgs) -> Result<(Index, PathBuf)
 fn synced_cache(dir: &Path, roots: &[Root], interrupt: &Arc<AtomicBool>) -> Result<Index> {
     let index = Index::open_or_create(dir)
         .with_context(|| format!("cannot open the cached index at {}", dir.display()))?;
-    let syncer = Syncer::new(&index).with_options(sync_options(true, Arc::clone(interrupt)));
+    let syncer = super::syncer(&index, true, Arc::clone(interrupt))?;
     let mut bar = Bar::new();
     let report = syncer.sync(roots, &mut bar);
     bar.finish();

@@ -2,6 +2,9 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use super::worker::WorkerError;
 
 /// Why an extractor could not get text out of bytes it was given.
 #[derive(Debug, thiserror::Error)]
@@ -30,9 +33,89 @@ pub enum ExtractError {
         /// The panic's message, if it had one.
         message: String,
     },
+    /// The content would take more than a budget of [`ReadLimits`](super::ReadLimits) (or
+    /// of the format's own work limits) to extract; reported by
+    /// [`read_file`](super::read_file) as [`ReadError::OverBudget`].
+    #[error("over budget: {0}")]
+    OverBudget(Budget),
     /// Any other failure of a third-party parser.
     #[error(transparent)]
     Other(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+/// Which budget a file went over: it fails alone, and the caller goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Budget {
+    /// Its text passed [`ReadLimits::max_text_bytes`](super::ReadLimits::max_text_bytes).
+    Text {
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// Its extraction passed [`ReadLimits::max_time`](super::ReadLimits::max_time) (the
+    /// worker was killed).
+    Time {
+        /// The time limit.
+        limit: Duration,
+    },
+    /// Its extraction needed more memory than
+    /// [`ReadLimits::max_memory`](super::ReadLimits::max_memory) (an allocation of the
+    /// worker failed).
+    Memory {
+        /// The memory limit in bytes.
+        limit: u64,
+    },
+    /// A work limit of the format itself, e.g. the content a PDF page makes the reader
+    /// parse (see each format's module); in words.
+    Work {
+        /// What went over which limit, for a person.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Budget::Text { limit } => write!(f, "more than {} of text", bytes(*limit)),
+            Budget::Time { limit } => write!(f, "took longer than {}", seconds(*limit)),
+            Budget::Memory { limit } => write!(f, "used more than {} of memory", bytes(*limit)),
+            Budget::Work { reason } => f.write_str(reason),
+        }
+    }
+}
+
+/// A size for a person: `64 MiB`, `1 GiB`, `1.5 KiB`, `100 bytes`.
+///
+/// ```
+/// use cerca_core::read::bytes;
+///
+/// assert_eq!(bytes(64 << 20), "64 MiB");
+/// assert_eq!(bytes(3 << 29), "1.5 GiB");
+/// assert_eq!(bytes(1000), "1000 bytes");
+/// ```
+pub fn bytes(n: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if n >= size {
+            let tenths = n * 10 / size;
+            return if tenths.is_multiple_of(10) {
+                format!("{} {unit}", tenths / 10)
+            } else {
+                format!("{}.{} {unit}", tenths / 10, tenths % 10)
+            };
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// A duration for a person: `30 s`, `0.5 s`.
+fn seconds(d: Duration) -> String {
+    let millis = d.as_millis();
+    if millis.is_multiple_of(1000) {
+        format!("{} s", millis / 1000)
+    } else {
+        format!("{} s", d.as_secs_f64())
+    }
 }
 
 /// Why the walk passed over an entry without reading it (not an error).
@@ -149,6 +232,25 @@ pub enum ReadError {
         /// The file.
         path: PathBuf,
     },
+    /// Extracting the file's text went over a budget of [`ReadLimits`](super::ReadLimits)
+    /// (text, time, memory) or of its format; the file fails alone.
+    #[error("{}: over budget: {budget}", path.display())]
+    OverBudget {
+        /// The file.
+        path: PathBuf,
+        /// Which budget, with its limit.
+        budget: Budget,
+    },
+    /// The extraction worker failed on this file (crashed, could not start, broke the
+    /// protocol); the next file gets a fresh worker.
+    #[error("{}: extraction worker {source}", path.display())]
+    Worker {
+        /// The file.
+        path: PathBuf,
+        /// What happened to the worker.
+        #[source]
+        source: WorkerError,
+    },
     /// A symbolic link whose target does not exist.
     #[error("{}: broken symbolic link (to {})", path.display(), target.display())]
     BrokenSymlink {
@@ -197,6 +299,8 @@ impl ReadError {
             | ReadError::UnsupportedKind { path, .. }
             | ReadError::Extract { path, .. }
             | ReadError::ChangedWhileReading { path }
+            | ReadError::OverBudget { path, .. }
+            | ReadError::Worker { path, .. }
             | ReadError::BrokenSymlink { path, .. }
             | ReadError::SymlinkLoop { path, .. } => Some(path),
             ReadError::InvalidGlob { .. } => None,

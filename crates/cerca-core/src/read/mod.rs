@@ -18,6 +18,13 @@
 //! tokenizer of its own (no maintained crate decodes its code pages: see [`rtf`]). Each
 //! module documents its limits against damaged files and decompression bombs.
 //!
+//! Budgets: every file is read within [`ReadLimits`] (size, text, time, memory) or fails
+//! alone with [`ReadError::OverBudget`]. In-process bounds cannot be complete for the
+//! rich formats (`lopdf` decompresses before any hook, a parser can loop or recurse), so
+//! a [`FileReader`] with a [`WorkerCommand`] extracts the [risky kinds](Extractors::isolated)
+//! in a child process ([`worker`]) that lowers its own memory limit and is killed past
+//! the time limit, as Recoll does with its filters.
+//!
 //! # Example
 //!
 //! ```
@@ -53,24 +60,31 @@ mod lines;
 pub mod markdown;
 pub mod odt;
 pub mod pdf;
+mod reader;
 pub mod rtf;
 pub mod text;
 mod walk;
+pub mod worker;
 mod xml;
 pub mod zip_archive;
 
 pub use self::docx::DocxExtractor;
 pub use self::eml::EmlExtractor;
 pub use self::epub::EpubExtractor;
-pub use self::error::{ExtractError, ReadError, SkipReason};
-pub use self::file::{content_hash, read_file, ReadFile, ReadLimits, DEFAULT_MAX_FILE_SIZE};
+pub use self::error::{bytes, Budget, ExtractError, ReadError, SkipReason};
+pub use self::file::{
+    content_hash, read_file, ReadFile, ReadLimits, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_MEMORY,
+    DEFAULT_MAX_TEXT_BYTES, DEFAULT_MAX_TIME,
+};
 pub use self::html::HtmlExtractor;
 pub use self::markdown::MarkdownExtractor;
 pub use self::odt::OdtExtractor;
 pub use self::pdf::PdfExtractor;
+pub use self::reader::FileReader;
 pub use self::rtf::RtfExtractor;
 pub use self::text::TextExtractor;
 pub use self::walk::{walk, FoundFile, Walk, WalkEvent, WalkOptions};
+pub use self::worker::{serve_worker, serve_worker_with, WorkerCommand, WorkerError};
 
 /// What a file yields for the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -112,6 +126,16 @@ pub trait Extractor: Send + Sync {
     /// helpers of [`decode`]). Must never panic, whatever the bytes.
     fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError>;
 
+    /// Like [`Extractor::extract`], for an extractor whose text can outgrow its input: it
+    /// stops with [`ExtractError::OverBudget`] ([`Budget::Text`]) as soon as its text
+    /// passes `max_text_bytes`, instead of building it all. The default calls `extract`:
+    /// the text of most formats is bounded by their (size-limited) input, and
+    /// [`read_file`] checks the cap after extraction anyway.
+    fn extract_capped(&self, bytes: &[u8], max_text_bytes: u64) -> Result<Extracted, ExtractError> {
+        let _ = max_text_bytes;
+        self.extract(bytes)
+    }
+
     /// Whether this kind is a binary format (PDF, DOCX…). When `false` (the default),
     /// [`read_file`] refuses files that look binary (a NUL byte near the start) with
     /// [`ReadError::Binary`] before calling [`Extractor::extract`].
@@ -137,8 +161,16 @@ pub trait Extractor: Send + Sync {
 /// assert!(extractors.for_path("tesi.PDF".as_ref()).is_some_and(|e| e.accepts_binary()));
 /// ```
 pub struct Extractors {
-    extractors: Vec<Box<dyn Extractor>>,
+    extractors: Vec<Entry>,
     by_kind: HashMap<String, usize>,
+}
+
+/// A registered extractor, and whether it is one of cerca's own (which the worker
+/// process also has) and one worth isolating there.
+struct Entry {
+    extractor: Box<dyn Extractor>,
+    builtin: bool,
+    isolated: bool,
 }
 
 impl Extractors {
@@ -151,13 +183,53 @@ impl Extractors {
     }
 
     /// Adds an extractor; for an extension already handled, the last registered wins.
+    ///
+    /// A registered extractor always runs in the calling process: the worker process only
+    /// knows the built-in ones.
     pub fn register(&mut self, extractor: Box<dyn Extractor>) -> &mut Self {
+        self.add(extractor, false, false)
+    }
+
+    fn add(&mut self, extractor: Box<dyn Extractor>, builtin: bool, isolated: bool) -> &mut Self {
         let index = self.extractors.len();
         for ext in extractor.extensions() {
             self.by_kind.insert(ext.to_lowercase(), index);
         }
-        self.extractors.push(extractor);
+        self.extractors.push(Entry {
+            extractor,
+            builtin,
+            isolated,
+        });
         self
+    }
+
+    /// Whether this kind is handled by one of [`Extractors::default()`]'s own extractors
+    /// (not replaced by a [registered](Extractors::register) one).
+    pub fn is_builtin(&self, kind: &str) -> bool {
+        self.entry(kind).is_some_and(|e| e.builtin)
+    }
+
+    /// Whether a [`FileReader`] with a worker extracts this kind in the worker process:
+    /// the built-in rich formats (`pdf`, `docx`, `odt`, `epub`), whose parsers decompress
+    /// and recurse on what the file says. Text, markdown, HTML, RTF and e-mail stay in
+    /// process: their extraction is linear in their size-limited input, and they are
+    /// the many small files for which a round trip to the worker would cost more than
+    /// the extraction itself.
+    ///
+    /// ```
+    /// use cerca_core::read::{Extractors, PdfExtractor};
+    ///
+    /// let mut extractors = Extractors::default();
+    /// assert!(extractors.isolated("pdf") && !extractors.isolated("html"));
+    /// extractors.register(Box::new(PdfExtractor)); // now the caller's own
+    /// assert!(!extractors.isolated("pdf") && !extractors.is_builtin("pdf"));
+    /// ```
+    pub fn isolated(&self, kind: &str) -> bool {
+        self.entry(kind).is_some_and(|e| e.builtin && e.isolated)
+    }
+
+    fn entry(&self, kind: &str) -> Option<&Entry> {
+        self.extractors.get(*self.by_kind.get(kind)?)
     }
 
     /// The extractor for this path's kind (see [`Extractors::kind_of`]), if any.
@@ -167,8 +239,7 @@ impl Extractors {
 
     /// The extractor for a kind (a lower-case extension, `""` for none), if any.
     pub fn for_kind(&self, kind: &str) -> Option<&dyn Extractor> {
-        let index = *self.by_kind.get(kind)?;
-        self.extractors.get(index).map(|e| e.as_ref())
+        self.entry(kind).map(|e| e.extractor.as_ref())
     }
 
     /// The kind of a path: its lower-case extension, or `""` when it has none
@@ -195,16 +266,17 @@ pub(crate) fn kind_of(path: &Path) -> String {
 impl Default for Extractors {
     fn default() -> Self {
         let mut extractors = Extractors::empty();
+        let (in_process, isolated) = (false, true);
         extractors
-            .register(Box::new(TextExtractor))
-            .register(Box::new(MarkdownExtractor))
-            .register(Box::new(HtmlExtractor))
-            .register(Box::new(PdfExtractor))
-            .register(Box::new(DocxExtractor))
-            .register(Box::new(OdtExtractor))
-            .register(Box::new(EpubExtractor))
-            .register(Box::new(RtfExtractor))
-            .register(Box::new(EmlExtractor));
+            .add(Box::new(TextExtractor), true, in_process)
+            .add(Box::new(MarkdownExtractor), true, in_process)
+            .add(Box::new(HtmlExtractor), true, in_process)
+            .add(Box::new(PdfExtractor), true, isolated)
+            .add(Box::new(DocxExtractor), true, isolated)
+            .add(Box::new(OdtExtractor), true, isolated)
+            .add(Box::new(EpubExtractor), true, isolated)
+            .add(Box::new(RtfExtractor), true, in_process)
+            .add(Box::new(EmlExtractor), true, in_process);
         extractors
     }
 }
@@ -257,6 +329,7 @@ mod tests {
         send_sync::<ReadError>();
         send_sync::<WalkEvent>();
         send::<Walk>();
+        send::<FileReader>();
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub use state::{Root, RootStatus};
 
 use crate::error::{Error, Result};
 use crate::index::{nanos, Freshness, StoredFile};
-use crate::read::{read_file, Extractors, FoundFile, ReadLimits, Walk, WalkEvent};
+use crate::read::{Extractors, FileReader, FoundFile, ReadLimits, Walk, WalkEvent, WorkerCommand};
 use crate::{Document, Index, IndexWriter};
 use plan::{plan, Plan, Stamp};
 use state::{Known, KnownFiles, Outcome, RootsFile};
@@ -83,6 +83,8 @@ impl Default for SyncOptions {
 pub struct Syncer<'a> {
     index: &'a Index,
     extractors: Arc<Extractors>,
+    limits: ReadLimits,
+    worker: Option<WorkerCommand>,
     options: SyncOptions,
 }
 
@@ -92,6 +94,8 @@ impl<'a> Syncer<'a> {
         Syncer {
             index,
             extractors: Arc::new(Extractors::default()),
+            limits: ReadLimits::default(),
+            worker: None,
             options: SyncOptions::default(),
         }
     }
@@ -106,6 +110,22 @@ impl<'a> Syncer<'a> {
     /// Syncs with these options.
     pub fn with_options(mut self, options: SyncOptions) -> Syncer<'a> {
         self.options = options;
+        self
+    }
+
+    /// Reads each file within these limits of text, time and memory (the size
+    /// limit is each root's own, [`WalkOptions::max_file_size`](crate::read::WalkOptions::max_file_size)).
+    pub fn with_read_limits(mut self, limits: ReadLimits) -> Syncer<'a> {
+        self.limits = limits;
+        self
+    }
+
+    /// Extracts the risky kinds (PDF, office documents…) in a worker process
+    /// started with `command`, where time and memory limits hold and a parser
+    /// that crashes fails one file only. Without it, they are extracted in
+    /// this process, with the in-process bounds only (see [`FileReader`]).
+    pub fn with_worker(mut self, command: WorkerCommand) -> Syncer<'a> {
+        self.worker = Some(command);
         self
     }
 
@@ -209,11 +229,11 @@ impl Index {
     }
 }
 
-/// A file to read, and the limits of its root.
+/// A file to read, and the size limit of its root.
 struct ToRead {
     found: FoundFile,
     is_new: bool,
-    limits: ReadLimits,
+    max_file_size: u64,
 }
 
 /// What walking the roots found.
@@ -325,9 +345,7 @@ impl<'s, 'a> Run<'s, 'a> {
                     continue;
                 }
             };
-            let limits = ReadLimits {
-                max_file_size: root.options.max_file_size,
-            };
+            let max_file_size = root.options.max_file_size;
             let mut complete = true;
             for event in walk {
                 if self.syncer.interrupted() {
@@ -346,7 +364,7 @@ impl<'s, 'a> Run<'s, 'a> {
                             Plan::Read { is_new } => walked.to_read.push(ToRead {
                                 found,
                                 is_new,
-                                limits,
+                                max_file_size,
                             }),
                             Plan::Unchanged => {
                                 self.report.unchanged += 1;
@@ -376,13 +394,18 @@ impl<'s, 'a> Run<'s, 'a> {
 
     fn read_all(&mut self, files: &[ToRead]) -> Result<()> {
         let options = &self.syncer.options;
+        let mut reader = FileReader::new(Arc::clone(&self.syncer.extractors), self.syncer.limits);
+        if let Some(command) = &self.syncer.worker {
+            reader = reader.with_worker(command.clone());
+        }
         let mut since_commit = (0u64, Instant::now());
         for file in files {
             if self.syncer.interrupted() {
                 self.report.interrupted = true;
                 break;
             }
-            since_commit.0 += self.read_one(file)?;
+            reader.limits_mut().max_file_size = file.max_file_size;
+            since_commit.0 += self.read_one(&mut reader, file)?;
             self.progress.file_done(&file.found.path, file.found.size);
             if since_commit.0 >= options.commit_every_bytes
                 || since_commit.1.elapsed() >= options.commit_every
@@ -395,14 +418,10 @@ impl<'s, 'a> Run<'s, 'a> {
     }
 
     /// Reads one file into the index; how many bytes it read.
-    fn read_one(&mut self, file: &ToRead) -> Result<u64> {
-        let ToRead {
-            found,
-            is_new,
-            limits,
-        } = file;
+    fn read_one(&mut self, reader: &mut FileReader, file: &ToRead) -> Result<u64> {
+        let ToRead { found, is_new, .. } = file;
         let checked = SystemTime::now();
-        let read = match read_file(found, &self.syncer.extractors, limits) {
+        let read = match reader.read(found) {
             Ok(read) => read,
             Err(error) if error.is_skip() => {
                 let reason = error.skip_reason();

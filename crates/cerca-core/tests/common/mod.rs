@@ -1,6 +1,9 @@
 //! Helpers shared by cerca-core's integration tests.
 #![allow(dead_code)]
 
+pub mod hostile;
+pub mod pdf;
+
 use std::path::{Path, PathBuf};
 
 use cerca_core::{Index, NoProgress, Root, SearchOptions, SyncOptions, SyncReport, Syncer};

@@ -15,8 +15,18 @@
 //! preference, `<meta>` `article:published_time`, `date`, `dc.date`, `dc.date.issued`,
 //! `pubdate`, `og:published_time`, `datePublished` (also as `itemprop` of `<time>`), a
 //! JSON-LD `"datePublished"`, and as a last resort the first `<time datetime>`.
+//!
+//! Bounds: the text and the work are linear in the (size-limited) input. The tokenizer
+//! keeps no stack (deep nesting costs nothing), our sink keeps counters; the one
+//! quadratic step, `html5ever`'s duplicate check of a tag's attributes, is cut by
+//! dropping the attributes of a tag past [`MAX_ATTRIBUTES`] first. The body
+//! is at most the decoded text, itself at most three times the file's size.
+
+mod attributes;
 
 use std::cell::RefCell;
+
+pub use self::attributes::MAX_ATTRIBUTES;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
 use html5ever::tendril::StrTendril;
@@ -138,6 +148,8 @@ pub fn html_text(html: &str) -> String {
 /// Runs the tokenizer over `html` and returns what the sink gathered. With
 /// `charset_only`, stops collecting text (the sink still sees every tag).
 fn run(html: &str, charset_only: bool) -> State {
+    let html = attributes::limit_attributes(html);
+    let html: &str = &html;
     let sink = Sink {
         state: RefCell::new(State {
             charset_only,
