@@ -256,7 +256,7 @@ impl Index {
             .map_err(|e| self.engine_error(e))?;
         let writer = IndexWriter::new(self, writer);
         writer.remove_leftover_files()?;
-        self.reload()?;
+        self.reload_if_changed()?;
         Ok(writer)
     }
 
@@ -280,6 +280,22 @@ impl Index {
                 other => return other,
             }
         }
+    }
+
+    /// Reloads only if another commit than the one searched is on disk:
+    /// opening every segment again costs milliseconds.
+    fn reload_if_changed(&self) -> Result<()> {
+        let on_disk: std::collections::BTreeMap<_, _> = self
+            .index
+            .searchable_segment_metas()
+            .map_err(|e| self.engine_error(e))?
+            .iter()
+            .map(|meta| (meta.id(), meta.delete_opstamp()))
+            .collect();
+        if self.reader.searcher().generation().segments() == &on_disk {
+            return Ok(());
+        }
+        self.reload()
     }
 
     pub(crate) fn display_path(&self) -> PathBuf {

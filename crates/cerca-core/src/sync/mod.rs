@@ -31,7 +31,7 @@ mod plan;
 mod report;
 pub(crate) mod state;
 
-use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -39,6 +39,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use plan::{COARSE_RACY_WINDOW, RACY_WINDOW};
 pub use report::{NoProgress, SyncProgress, SyncReport};
+use rustc_hash::{FxHashMap, FxHashSet};
 pub use state::{Root, RootStatus};
 
 use crate::error::{Error, Result};
@@ -188,7 +189,10 @@ impl<'a> Syncer<'a> {
         store.save_roots(&roots)?;
         let mut known = store.load_known();
         let before = known.len();
-        known.retain(|path, _| !path.starts_with(&forgotten) || still_covered(path));
+        known.retain(|path, _| {
+            let path = Path::new(path);
+            !path.starts_with(&forgotten) || still_covered(path)
+        });
         if known.len() != before {
             store.save_known(&known)?;
         }
@@ -241,7 +245,7 @@ struct ToRead {
 struct Walked {
     to_read: Vec<ToRead>,
     /// Every file the walks reported, read or not.
-    seen: HashSet<PathBuf>,
+    seen: FxHashSet<OsString>,
     /// Roots walked to the end (their missing files are gone).
     complete: Vec<PathBuf>,
     /// Roots and folders that could not be walked: what is under them stays.
@@ -254,7 +258,8 @@ struct Run<'s, 'a> {
     writer: IndexWriter<'a>,
     progress: &'s mut dyn SyncProgress,
     report: SyncReport,
-    stored: HashMap<PathBuf, StoredFile>,
+    /// By the path's bytes (see [`KnownFiles`]).
+    stored: FxHashMap<OsString, StoredFile>,
     known: KnownFiles,
     known_changed: bool,
     changed: bool,
@@ -271,8 +276,8 @@ impl<'s, 'a> Run<'s, 'a> {
             writer,
             progress,
             report: SyncReport::default(),
-            stored: HashMap::new(),
-            known: KnownFiles::new(),
+            stored: FxHashMap::default(),
+            known: KnownFiles::default(),
             known_changed: false,
             changed: false,
         }
@@ -298,7 +303,7 @@ impl<'s, 'a> Run<'s, 'a> {
         self.stored = index
             .stored_files()?
             .into_iter()
-            .map(|file| (file.path.clone(), file))
+            .map(|file| (file.path.clone().into_os_string(), file))
             .collect();
         self.known = store.load_known();
 
@@ -337,7 +342,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 .map(|other| other.to_path_buf())
                 .collect();
             let walk = match Walk::new(&root.path, &root.options, &self.syncer.extractors) {
-                Ok(walk) => walk.skipping(nested),
+                Ok(walk) => walk.skipping(nested.clone()),
                 Err(error) => {
                     self.report
                         .count_failure(&root.path, error.to_string(), self.progress);
@@ -355,12 +360,19 @@ impl<'s, 'a> Run<'s, 'a> {
                 }
                 match event {
                     WalkEvent::File(found) => {
-                        if owner(&all, &found.path) != Some(root.path.as_path()) {
+                        let elsewhere = !nested.is_empty()
+                            && owner(&all, &found.path) != Some(root.path.as_path());
+                        if elsewhere {
                             continue; // a single-file root of its own
                         }
-                        walked.seen.insert(found.path.clone());
-                        let stored = self.stored.get(&found.path);
-                        match plan(&found, stored, self.known.get(&found.path)) {
+                        let key = found.path.as_os_str();
+                        walked.seen.insert(key.to_owned());
+                        let stored = self.stored.get(key);
+                        let known = match self.known.is_empty() {
+                            true => None,
+                            false => self.known.get(key),
+                        };
+                        match plan(&found, stored, known) {
                             Plan::Read { is_new } => walked.to_read.push(ToRead {
                                 found,
                                 is_new,
@@ -453,7 +465,10 @@ impl<'s, 'a> Run<'s, 'a> {
         };
         self.report.bytes_read += read.bytes_read;
         self.report.count_indexed(&found.kind);
-        let stored = self.stored.get(&found.path).map(Stamp::of_stored);
+        let stored = self
+            .stored
+            .get(found.path.as_os_str())
+            .map(Stamp::of_stored);
         if let Some(document) = stored {
             if self.syncer.index.stored_hash(&found.path)? == Some(read.hash) {
                 // Only touched, or read again to be sure: the document is current.
@@ -473,7 +488,7 @@ impl<'s, 'a> Run<'s, 'a> {
             checked,
         };
         self.writer.add_file(&document, &freshness)?;
-        if self.known.remove(&found.path).is_some() {
+        if self.known.remove(found.path.as_os_str()).is_some() {
             self.known_changed = true;
         }
         if *is_new {
@@ -491,25 +506,27 @@ impl<'s, 'a> Run<'s, 'a> {
             checked: nanos(checked),
             outcome,
         };
-        self.known.insert(found.path.clone(), known);
+        self.known
+            .insert(found.path.clone().into_os_string(), known);
         self.known_changed = true;
     }
 
     /// Removes the documents of files the walks did not find.
     fn remove_gone(&mut self, walked: &Walked, roots: &RootsFile) {
         let all: Vec<&Path> = roots.paths().collect();
-        let gone = |path: &Path| {
+        let gone = |key: &OsString| {
+            let path = Path::new(key);
             owner(&all, path).is_some_and(|root| walked.complete.iter().any(|c| c == root))
                 && !walked.unwalked.iter().any(|dir| path.starts_with(dir))
-                && !walked.seen.contains(path)
+                && !walked.seen.contains(key)
         };
-        for path in self.stored.keys().filter(|path| gone(path)) {
-            self.writer.delete(path);
+        for key in self.stored.keys().filter(|key| gone(key)) {
+            self.writer.delete(Path::new(key));
             self.report.removed += 1;
             self.changed = true;
         }
         let before = self.known.len();
-        self.known.retain(|path, _| !gone(path));
+        self.known.retain(|key, _| !gone(key));
         self.known_changed |= self.known.len() != before;
     }
 

@@ -145,7 +145,9 @@ pub(crate) enum Outcome {
     Skipped { reason: String },
 }
 
-pub(crate) type KnownFiles = HashMap<PathBuf, Known>;
+/// By the path's bytes: hashing a `Path` parses its components, which costs
+/// more than the rest of a sync with nothing to do.
+pub(crate) type KnownFiles = rustc_hash::FxHashMap<std::ffi::OsString, Known>;
 
 #[derive(Serialize, Deserialize)]
 struct KnownFileRecord {
@@ -210,7 +212,7 @@ impl StateStore {
                 .map(|file| {
                     file.files
                         .into_iter()
-                        .map(|record| (record.path, record.known))
+                        .map(|record| (record.path.into_os_string(), record.known))
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -224,7 +226,7 @@ impl StateStore {
                 let mut files: Vec<KnownFileRecord> = known
                     .iter()
                     .map(|(path, known)| KnownFileRecord {
-                        path: path.clone(),
+                        path: PathBuf::from(path),
                         known: known.clone(),
                     })
                     .collect();
