@@ -359,7 +359,7 @@ fn text_of_deleted_files_and_forgotten_roots_leaves_the_disk() {
 }
 
 #[test]
-fn the_old_text_of_a_changed_file_leaves_the_disk() {
+fn the_old_text_of_a_changed_file_leaves_the_disk_once_a_fifth_of_its_segment_changed() {
     let (dir, index, docs) = temp_index();
     let file = docs.join("nota.txt");
     write_at(&file, "La password era hgtrewqsdf.\n", at(0));

@@ -40,6 +40,8 @@ pub(crate) const MARKER_FILE: &str = "cerca-index.json";
 const META_FILE: &str = "meta.json";
 /// Memory the writer may use per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 128 << 20;
+/// The share of deleted documents that makes a segment worth rewriting.
+const DELETED_SHARE_BEFORE_MERGE: f32 = 0.2;
 /// How often a writer waiting for another process's lock tries again.
 const LOCK_RETRY: Duration = Duration::from_millis(200);
 
@@ -250,10 +252,11 @@ impl Index {
             .num_worker_threads(threads)
             .memory_budget_per_thread(WRITER_MEMORY_PER_THREAD)
             .build();
-        let writer = self
+        let writer: tantivy::IndexWriter = self
             .index
             .writer_with_options(options)
             .map_err(|e| self.engine_error(e))?;
+        writer.set_merge_policy(Box::new(merge_policy()));
         let writer = IndexWriter::new(self, writer);
         writer.remove_leftover_files()?;
         self.reload_if_changed()?;
@@ -413,6 +416,15 @@ impl Index {
     pub fn rebuild(dir: &Path) -> Result<Index> {
         check::rebuild(dir)
     }
+}
+
+/// tantivy's default policy, but a segment a fifth of whose documents were
+/// replaced or deleted is rewritten without them: the old text of changed
+/// files does not stay on disk for ever.
+fn merge_policy() -> tantivy::merge_policy::LogMergePolicy {
+    let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+    policy.set_del_docs_ratio_before_merge(DELETED_SHARE_BEFORE_MERGE);
+    policy
 }
 
 /// What the index remembers of a file, to tell whether it changed.

@@ -9,8 +9,9 @@
 //! whose files are gone. It commits every [`SyncOptions::commit_every_bytes`]
 //! or [`SyncOptions::commit_every`], so a sync killed half-way keeps what it
 //! committed and the next one finishes the job; an interrupted sync (see
-//! [`SyncOptions::interrupt`]) commits what it read and stops. At its end, the
-//! text of removed and replaced documents is purged from the index files.
+//! [`SyncOptions::interrupt`]) commits what it read and stops. At its end, if
+//! it removed documents, their text is purged from the index files (the
+//! segments that held them are rewritten); so does [`Syncer::forget`].
 //!
 //! ```
 //! use cerca_core::{Index, NoProgress, Root, SearchOptions, Syncer};
@@ -323,7 +324,11 @@ impl<'s, 'a> Run<'s, 'a> {
             return Ok(self.report);
         }
         store.note_synced(&walked.complete, &roots)?;
-        self.writer.purge_deleted()?;
+        if self.report.removed > 0 {
+            // Removed files' text must leave the disk now; the old text of
+            // changed files goes with tantivy's merges (see `Index::writer`).
+            self.writer.purge_deleted()?;
+        }
         if self.changed {
             self.writer.finish()?;
         }
