@@ -460,14 +460,35 @@ fn and_falls_back_to_or_with_a_note_on_stderr() {
     run.stderr_has("no document has every word of the query; showing documents with some of them");
     assert_summary_line(&run, 6, 6);
 
-    let json = sandbox.run(&["search", "--index", "idx", "--json", "gatto ippopotamo"]);
-    json.code(0);
-    assert!(
-        json.json().iter().all(|hit| hit["relaxed"] == true),
-        "{}",
-        json.stdout
+    // Scripts get what they asked for: no document has both words.
+    for mode in ["--json", "-l", "-c"] {
+        let strict = sandbox.run(&["search", "--index", "idx", mode, "gatto ippopotamo"]);
+        strict.code(1);
+        assert!(
+            strict.stdout.is_empty() || strict.stdout == "0\n",
+            "{mode}: {}",
+            strict.stdout
+        );
+        assert!(!strict.stderr.contains("no document has every word"));
+    }
+    let batch = sandbox.run_stdin(
+        &["search", "--index", "idx", "--batch", "-"],
+        "gatto ippopotamo\n",
     );
-    json.stderr_has("no document has every word");
+    batch.code(1);
+    assert!(!batch.stdout.contains("\"path\""), "{}", batch.stdout);
+    // … unless they ask for any of the words.
+    let any = sandbox.run(&[
+        "search",
+        "--index",
+        "idx",
+        "--json",
+        "--any",
+        "gatto ippopotamo",
+    ]);
+    any.code(0);
+    assert_eq!(any.json().len(), 6, "{}", any.stdout);
+    assert!(any.json().iter().all(|hit| hit.get("relaxed").is_none()));
 
     let none = sandbox.run(&["search", "--index", "idx", "ippopotamo giraffa"]);
     none.code(1);

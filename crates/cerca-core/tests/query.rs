@@ -86,13 +86,15 @@ fn names(index: &Index, query: &str) -> Vec<String> {
 fn words_are_anded_by_default_and_ored_on_request() {
     let index = corpus();
     assert_eq!(names(&index, "casa bianca"), ["torta", "trump"]);
-    assert!(
-        index
-            .search("pasta torta", &SearchOptions::default())
-            .unwrap()
-            .relaxed,
+    let strict = index
+        .search("pasta torta", &SearchOptions::default())
+        .unwrap();
+    assert_eq!(
+        (strict.total, strict.relaxed),
+        (0, false),
         "no document has both"
     );
+    assert!(index.search("pasta torta", &relaxing()).unwrap().relaxed);
     assert_eq!(names(&index, "pasta AND torta"), Vec::<String>::new());
     let any = SearchOptions {
         operator: Operator::Any,
@@ -104,23 +106,27 @@ fn words_are_anded_by_default_and_ored_on_request() {
     assert_eq!(paths.len(), 2);
 }
 
+/// Options that let an AND with no full match fall back to OR.
+fn relaxing() -> SearchOptions {
+    SearchOptions {
+        relax: true,
+        ..SearchOptions::default()
+    }
+}
+
 #[test]
 fn and_falls_back_to_or_ranking_fuller_matches_first() {
     let index = corpus();
-    let results = index
-        .search("pomodoro torta mele", &SearchOptions::default())
-        .unwrap();
+    let results = index.search("pomodoro torta mele", &relaxing()).unwrap();
     assert!(results.relaxed);
     assert_eq!(results.total, 2);
     assert!(
         results.hits[0].path.ends_with("torta.txt"),
         "two of three words beat one"
     );
-    let strict = index
-        .search("pomodoro maturo", &SearchOptions::default())
-        .unwrap();
+    let strict = index.search("pomodoro maturo", &relaxing()).unwrap();
     assert!(!strict.relaxed);
-    let none = index.search("zzz yyy", &SearchOptions::default()).unwrap();
+    let none = index.search("zzz yyy", &relaxing()).unwrap();
     assert_eq!((none.total, none.relaxed), (0, false));
 }
 
@@ -137,8 +143,9 @@ fn boolean_operators_and_exclusions() {
         names(&index, "pasta OR NOT casa"),
         ["energia", "minsk", "pasta"]
     );
-    // Lower-case and Italian connectives are words (here stopwords, dropped).
-    assert_eq!(names(&index, "pasta or pomodoro"), ["pasta"]);
+    // Lower-case Italian connectives are words (here stopwords, dropped).
+    assert_eq!(names(&index, "pasta o pomodoro"), ["pasta"]);
+    assert_eq!(names(&index, "pasta e pomodoro"), ["pasta"]);
 }
 
 #[test]
@@ -153,9 +160,7 @@ fn exclusions_hold_in_any_mode_and_in_the_or_fallback() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|p| !p.ends_with("trump.txt")));
     // `casa bianca torta` has no document with all three: the fallback still excludes.
-    let relaxed = index
-        .search("bianca pomodoro -trump", &SearchOptions::default())
-        .unwrap();
+    let relaxed = index.search("bianca pomodoro -trump", &relaxing()).unwrap();
     assert!(relaxed.relaxed);
     assert!(
         relaxed
@@ -166,6 +171,30 @@ fn exclusions_hold_in_any_mode_and_in_the_or_fallback() {
         relaxed.hits
     );
     assert_eq!(relaxed.total, 2);
+}
+
+#[test]
+fn the_or_fallback_keeps_every_filter_and_shows_no_internal_score() {
+    let index = corpus();
+    for (query, expected) in [
+        // Every kind of filter, with a word no document has: nothing.
+        ("ext:pdf pomodoro torta", 0),
+        ("ext:txt ornitorinco", 0),
+        ("path:nessuna/* pomodoro torta", 0),
+        ("date:1999 pomodoro torta", 0),
+        ("title:ornitorinco pomodoro torta", 0),
+        ("+ornitorinco pomodoro torta", 0),
+        // Filters that hold, with words of which some match.
+        ("ext:md pomodoro ornitorinco", 1),
+        ("path:torta.txt pomodoro torta mele ornitorinco", 1),
+    ] {
+        let results = index.search(query, &relaxing()).unwrap();
+        assert_eq!(results.total, expected, "{query}: {:?}", results.hits);
+        for hit in &results.hits {
+            let score = hit.score.unwrap_or_default();
+            assert!(score < 100.0, "{query}: score {score} carries an offset");
+        }
+    }
 }
 
 #[test]

@@ -68,6 +68,9 @@ fn search(
         },
         snippets: !(args.files_with_matches || args.count),
         within: Vec::new(),
+        // Only a person reading hits gets documents with some of the words
+        // (and is told so); scripts get what they asked for.
+        relax: args.batch.is_none() && !(args.json || args.files_with_matches || args.count),
     };
     let stdout = std::io::stdout().lock();
     match (&args.batch, query) {

@@ -222,6 +222,9 @@ impl<'a> Compiler<'a> {
     ) -> Option<Box<dyn Query>> {
         let top_level = std::mem::replace(&mut self.coordinate, false);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Under the OR fallback, the words that may be missing (filters,
+        // fields, `+` and `-` words never may): one of them at least.
+        let mut some_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for item in items {
             let (occur, query) = match &item.expr {
                 Expr::Not(inner) => match self.node(inner, scope, !negated) {
@@ -234,8 +237,11 @@ impl<'a> Compiler<'a> {
                     None => continue,
                 },
                 _ => match self.node(item, scope, negated) {
-                    Some(query) if top_level => (Occur::Should, coordinated(query)),
-                    Some(query) if join == Join::All => (Occur::Must, query),
+                    Some(query) if top_level && is_relaxable(item) => {
+                        some_of.push((Occur::Should, coordinated(query)));
+                        continue;
+                    }
+                    Some(query) if top_level || join == Join::All => (Occur::Must, query),
                     Some(query) => (Occur::Should, query),
                     None => continue,
                 },
@@ -243,6 +249,9 @@ impl<'a> Compiler<'a> {
             clauses.push((occur, query));
         }
         self.coordinate = top_level;
+        if !some_of.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(some_of))));
+        }
         if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             if clauses.is_empty() {
                 return None;
@@ -489,6 +498,27 @@ fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
         }
         _ => {}
     }
+}
+
+/// Whether the OR fallback may leave this clause unmatched: words, phrases and
+/// groups of them, not filters (`path:`, `ext:`, `date:`, `title:`…).
+pub(crate) fn is_relaxable(node: &Node) -> bool {
+    match &node.expr {
+        Expr::Term(_) | Expr::Phrase(_) | Expr::Or(_) | Expr::And(_) | Expr::Implicit(_) => true,
+        Expr::Boost { inner, .. } => is_relaxable(inner),
+        Expr::Field { .. }
+        | Expr::Path(_)
+        | Expr::Ext(_)
+        | Expr::Date { .. }
+        | Expr::Required(_)
+        | Expr::Not(_) => false,
+    }
+}
+
+/// A relaxed hit's score without the constant each matched clause adds:
+/// the relevance of what it matched.
+pub(crate) fn relevance_of_relaxed(score: f32) -> f32 {
+    score % COORDINATION_SCORE
 }
 
 /// Matches everything `query` does not (a lone negative in an OR).

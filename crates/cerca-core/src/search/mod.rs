@@ -25,8 +25,8 @@ use snippet::Highlighter;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Operator {
     /// Every word must match (`esercitazione militare` = both). When no
-    /// document has them all, the search falls back to [`Operator::Any`],
-    /// ranking documents with more of the words first, and says so in
+    /// document has them all and [`SearchOptions::relax`] is set, the search
+    /// falls back to documents with some of them (more first), and says so in
     /// [`SearchResults::relaxed`].
     #[default]
     All,
@@ -61,6 +61,12 @@ pub struct SearchOptions {
     pub snippets: bool,
     /// Only documents at or under these paths (files or folders); all if empty.
     pub within: Vec<PathBuf>,
+    /// With [`Operator::All`], when no document has every word: return the
+    /// documents with some of them, those with more first (for a person
+    /// reading hits; a program asking for a count or a list should not get a
+    /// looser answer than it asked for). Filters (`path:`, `ext:`, `date:`,
+    /// field words) and `+`/`-` words always hold. Off by default.
+    pub relax: bool,
 }
 
 impl Default for SearchOptions {
@@ -72,6 +78,7 @@ impl Default for SearchOptions {
             sort: SortOrder::Score,
             snippets: true,
             within: Vec::new(),
+            relax: false,
         }
     }
 }
@@ -150,7 +157,11 @@ impl Index {
             self.restrict(compiled.query.box_clone(), options),
             options,
         )?;
-        if total == 0 && options.operator == Operator::All && has_several_clauses(node) {
+        if options.relax
+            && total == 0
+            && options.operator == Operator::All
+            && has_several_clauses(node)
+        {
             compiled =
                 Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node);
             (found, total) = self.collect(
@@ -164,7 +175,10 @@ impl Index {
             .snippets
             .then(|| Highlighter::new(compiled.highlight));
         let mut hits = Vec::with_capacity(found.len());
-        for (i, (score, address)) in found.into_iter().enumerate() {
+        for (i, (mut score, address)) in found.into_iter().enumerate() {
+            if relaxed {
+                score = score.map(compile::relevance_of_relaxed);
+            }
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, options.offset + i + 1, score, highlighter.as_mut()));
         }
@@ -306,13 +320,14 @@ fn without_scores<K>(found: Vec<(K, DocAddress)>) -> Vec<ScoredAddress> {
         .collect()
 }
 
-/// Whether the query is several clauses side by side (what AND-to-OR fallback relaxes).
+/// Whether the query has several words side by side that the OR fallback
+/// may leave unmatched (with one, relaxing changes nothing).
 fn has_several_clauses(node: &Node) -> bool {
     match &node.expr {
         Expr::Implicit(items) => {
             items
                 .iter()
-                .filter(|item| !matches!(item.expr, Expr::Not(_)))
+                .filter(|item| compile::is_relaxable(item))
                 .count()
                 > 1
         }
