@@ -194,6 +194,7 @@ fn display_list(paths: &[PathBuf]) -> String {
 
 /// The query's tree: in cerca's language, or plain words with `--literal`.
 fn parse(query: &str, literal: bool) -> Result<Node, ParseError> {
+    cerca_core::query::limits::check_length(query)?;
     if literal {
         cerca_core::query::parse_literal(query)
     } else {
@@ -212,7 +213,13 @@ fn single_search(
 ) -> Result<bool> {
     let parsed = parse(query, literal).map_err(|error| QueryError::new(query, error))?;
     if explain {
-        eprintln!("{}", index.explain(&parsed));
+        let text = index
+            .explain(&parsed, options.operator)
+            .map_err(|error| match error {
+                Error::Query(error) => QueryError::new(query, error).into(),
+                other => anyhow::Error::new(other),
+            })?;
+        eprint!("{text}");
     }
     let results = index
         .search_parsed(&parsed, options)
