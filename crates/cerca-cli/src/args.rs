@@ -102,6 +102,10 @@ pub struct WalkArgs {
     /// Skip files and folders matching this glob (repeatable), e.g. 'build/**'.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Also read what `.gitignore` (in a git repository), `.ignore` and
+    /// `.git/info/exclude` files exclude (honoured by default, as rg does).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Skip files larger than this many bytes (suffixes K, M, G allowed) [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
@@ -111,6 +115,7 @@ impl WalkArgs {
     /// Whether any option was given (they belong to folders given with them).
     pub fn any_given(&self) -> bool {
         self.hidden
+            || self.no_ignore
             || self.follow
             || !self.include.is_empty()
             || !self.exclude.is_empty()

@@ -56,6 +56,9 @@ fn describe(options: &WalkOptions) -> Vec<String> {
     if options.hidden {
         flags.push("--hidden".to_owned());
     }
+    if !options.ignore_files {
+        flags.push("--no-ignore".to_owned());
+    }
     if options.follow_symlinks {
         flags.push("--follow".to_owned());
     }
