@@ -20,7 +20,7 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
         );
     }
     let index = if args.rebuild {
-        Index::rebuild(&dir)
+        Index::rebuild(&dir, &roots(&args.paths, &args.walk))
             .with_context(|| format!("cannot rebuild the index at {}", dir.display()))?
     } else if args.paths.is_empty() {
         super::open_index(&dir)?
