@@ -4,13 +4,13 @@
 //! matches a query word through its stem, its form (prefix) or a near
 //! spelling (fuzzy). Stemming is the costly step, and a stem is always a
 //! prefix of its folded word form, so only words that start like a query
-//! stem are stemmed. The window of about [`SNIPPET_CHARS`] characters holding
-//! the most distinct query words wins. Long texts are read in chunks, and
+//! stem are stemmed. The first window of about [`SNIPPET_CHARS`] characters
+//! holding every query word wins (else the one with the most). Texts are read
+//! in growing chunks, and
 //! reading stops once a window shows every query word (or, past
 //! [`ENOUGH_BYTES`], any of them). Highlights are byte ranges in the snippet
 //! text, so a terminal can color them and JSON can carry them.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -21,8 +21,12 @@ use super::compile::{Highlight, QueryWord};
 
 /// The length of a snippet, in characters.
 pub const SNIPPET_CHARS: usize = 200;
-/// Text is read in chunks of about this many bytes.
-const CHUNK_BYTES: usize = 32 << 10;
+/// Text is read in chunks, the first of about this many bytes, each next one
+/// twice as long: most documents show their query words early, and reading
+/// (stemming) the rest of them is most of a snippet's cost.
+const FIRST_CHUNK_BYTES: usize = 2 << 10;
+/// The longest chunk.
+const MAX_CHUNK_BYTES: usize = 64 << 10;
 /// Past this much text, any match is good enough.
 const ENOUGH_BYTES: usize = 128 << 10;
 /// No more than this much of a document is read for its snippet.
@@ -60,16 +64,23 @@ impl Highlighter {
     pub fn snippet(&mut self, text: &str) -> Snippet {
         let mut matches = Vec::new();
         let mut scanned = 0;
+        let mut chunk = FIRST_CHUNK_BYTES;
+        let mut best = None;
         while scanned < text.len().min(MAX_SCANNED_BYTES) {
-            let end = chunk_end(text, scanned);
+            let end = chunk_end(text, scanned, chunk);
+            let before = matches.len();
             self.find_matches(&text[scanned..end], scanned, &mut matches);
             scanned = end;
-            let (distinct, _, _) = best_window(text, &matches);
+            chunk = (chunk * 2).min(MAX_CHUNK_BYTES);
+            if matches.len() > before || best.is_none() {
+                best = Some(best_window(text, &matches, self.words.len()));
+            }
+            let distinct = best.as_ref().map_or(0, |(distinct, _, _)| *distinct);
             if distinct == self.words.len() || (distinct > 0 && scanned >= ENOUGH_BYTES) {
                 break;
             }
         }
-        let (_, _, window) = best_window(text, &matches);
+        let (_, _, window) = best.unwrap_or_else(|| best_window(text, &matches, self.words.len()));
         render(text, window, &matches)
     }
 
@@ -101,9 +112,10 @@ impl Highlighter {
     }
 }
 
-/// Where the chunk starting at `start` ends: at a space, so no word is cut.
-fn chunk_end(text: &str, start: usize) -> usize {
-    let end = floor_char_boundary(text, start + CHUNK_BYTES);
+/// Where the chunk of about `bytes` starting at `start` ends: at a space, so
+/// no word is cut.
+fn chunk_end(text: &str, start: usize, bytes: usize) -> usize {
+    let end = floor_char_boundary(text, start + bytes);
     if end >= text.len() {
         return text.len();
     }
@@ -112,9 +124,11 @@ fn chunk_end(text: &str, start: usize) -> usize {
         .map_or(text.len(), |i| end + i)
 }
 
-/// The window with the most distinct matched words (then the most matches):
-/// `(distinct words, matches, byte range)`.
-fn best_window(text: &str, matches: &[Match]) -> (usize, usize, Range<usize>) {
+/// The first window that shows every query word, else the one with the most
+/// distinct matched words (then the most matches): `(distinct words,
+/// matches, byte range)`. `words` is how many query words there are (each
+/// match's `word` is below it).
+fn best_window(text: &str, matches: &[Match], words: usize) -> (usize, usize, Range<usize>) {
     let window_bytes = |start: usize| {
         let Some((end, _)) = text[start..].char_indices().nth(SNIPPET_CHARS) else {
             return start..text.len();
@@ -127,16 +141,34 @@ fn best_window(text: &str, matches: &[Match]) -> (usize, usize, Range<usize>) {
         start..start + cut
     };
     let mut best: Option<(usize, usize, Range<usize>)> = None;
+    let mut seen = vec![0usize; words];
     for (i, first) in matches.iter().enumerate() {
         // Start a little before the first match, at a word boundary.
         let window = window_bytes(lead_in_start(text, first.range.start));
-        let inside = matches[i..]
+        let mut distinct = 0;
+        let mut count = 0;
+        for m in matches[i..]
             .iter()
-            .take_while(|m| m.range.end <= window.end);
-        let distinct: HashSet<usize> = inside.clone().map(|m| m.word).collect();
-        let score = (distinct.len(), inside.count());
-        if best.as_ref().is_none_or(|(d, n, _)| score > (*d, *n)) {
-            best = Some((score.0, score.1, window));
+            .take_while(|m| m.range.end <= window.end)
+        {
+            if let Some(slot) = seen.get_mut(m.word) {
+                // `i + 1` marks this window: no clearing between windows.
+                if *slot != i + 1 {
+                    *slot = i + 1;
+                    distinct += 1;
+                }
+            }
+            count += 1;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|(d, n, _)| (distinct, count) > (*d, *n))
+        {
+            best = Some((distinct, count, window));
+        }
+        if distinct == words {
+            // No window can show more words; an earlier one reads first.
+            break;
         }
     }
     best.unwrap_or_else(|| (0, 0, window_bytes(0)))
