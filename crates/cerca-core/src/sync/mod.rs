@@ -81,7 +81,8 @@ impl Default for SyncOptions {
 /// It owns how files are read (the [`Extractors`], a caller's own included)
 /// and the sync's state: the roots with their options, and what it learnt of
 /// files that no document records. That state lives in files of its own
-/// beside the index's (see [`state`]), so no commit can erase it.
+/// beside the index's (`cerca-roots.json`, `cerca-known.json`…: see
+/// ARCHITECTURE.md), so no commit can erase it.
 pub struct Syncer<'a> {
     index: &'a Index,
     extractors: Arc<Extractors>,

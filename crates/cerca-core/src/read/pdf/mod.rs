@@ -14,8 +14,8 @@
 //! Guards around the crates, so that a hostile or broken file costs bounded time and
 //! memory and cannot take the process down:
 //! - Streams are measured with a bounded decoding before anything decodes them
-//!   ([`streams`]: Flate, LZW and ASCII85, alone or chained): cross-reference streams
-//!   before `lopdf` loads the file ([`xref`]), object streams while it loads (through its
+//!   (`streams`: Flate, LZW and ASCII85, alone or chained): cross-reference streams
+//!   before `lopdf` loads the file (`xref`), object streams while it loads (through its
 //!   load filter), every other stream after; one decoding past [`MAX_STREAM_BYTES`], or
 //!   all together past [`MAX_TOTAL_STREAM_BYTES`], makes the file unreadable (a
 //!   decompression bomb).
@@ -23,7 +23,7 @@
 //!   would decompress an image drawn with `Do` and parse it as content.
 //! - `ToUnicode` maps and Type 1 font programs nesting deeper than [`MAX_NESTING`] are
 //!   emptied: the parsers `pdf-extract` feeds them to recurse once per level.
-//! - Before any page is read ([`pages`]), the content each will make `pdf-extract` parse
+//! - Before any page is read (`pages`), the content each will make `pdf-extract` parse
 //!   is added up: its content streams and the content of every form XObject it draws, each
 //!   time listed or drawn (one small stream can be listed 20,000 times, or drawn 100,000
 //!   times). Past [`MAX_PAGE_CONTENT_BYTES`] for the page, or [`MAX_CONTENT_BYTES`] for
@@ -31,7 +31,7 @@
 //!   [`MAX_FORM_DEPTH`] or more than [`MAX_FORM_DRAWS`] form draws skips the page
 //!   (recursion there would overflow the stack, which no `catch_unwind` can catch); so
 //!   does a loop in its page tree's `Parent` chain.
-//! - The text is counted as `pdf-extract` writes it ([`output`]): past the cap given to
+//! - The text is counted as `pdf-extract` writes it (`output`): past the cap given to
 //!   [`Extractor::extract_capped`] ([`DEFAULT_MAX_TEXT_BYTES`] for
 //!   [`Extractor::extract`]) it stops at once and the file is over budget.
 //! - Each page is read under `catch_unwind`: a page on which `pdf-extract` panics keeps

@@ -4,7 +4,7 @@
 //!
 //! The parent ([`FileReader`](super::FileReader)) starts the worker lazily, with the
 //! program and arguments of a [`WorkerCommand`] (a program whose `main` calls
-//! [`serve_worker`]), and talks to it over its standard input and output ([`protocol`]).
+//! [`serve_worker`]), and talks to it over its standard input and output (`protocol`).
 //! The worker lowers its own memory limit first ([`ReadLimits::max_memory`]); the parent
 //! waits at most [`ReadLimits::max_time`] for each answer, then kills it. A worker that
 //! died, or was killed, is reaped and replaced for the next file; the file it was on
