@@ -1,6 +1,8 @@
 //! `cerca forget`: remove a folder and its documents.
 
-use anyhow::{Context, Result};
+use std::io::Write;
+
+use anyhow::Result;
 use cerca_core::Syncer;
 
 use crate::args::ForgetArgs;
@@ -9,16 +11,19 @@ use crate::locations;
 pub fn run(args: &ForgetArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     let index = super::open_index(&dir)?;
-    let removed = Syncer::new(&index).forget(&args.path).with_context(|| {
-        format!(
-            "cannot forget {} in the index at {}",
-            args.path.display(),
-            dir.display()
-        )
+    let removed = Syncer::new(&index).forget(&args.path).map_err(|error| {
+        super::about_index(error, || {
+            format!(
+                "cannot forget {} in the index at {}",
+                args.path.display(),
+                dir.display()
+            )
+        })
     })?;
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "forgot {}: {removed} documents removed",
         args.path.display()
-    );
+    )?;
     Ok(true)
 }

@@ -1,9 +1,11 @@
 //! One file per subcommand; each returns whether something was found (exit 0) or not (exit 1).
 
+pub mod cache;
 pub mod check;
 pub mod extract_worker;
 pub mod forget;
 pub mod index;
+pub mod last_report;
 pub mod search;
 pub mod status;
 
@@ -13,13 +15,32 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use cerca_core::read::{WalkOptions, DEFAULT_MAX_FILE_SIZE};
-use cerca_core::{Index, Root, SyncOptions, Syncer};
+use cerca_core::{Error, Index, Root, SyncOptions, Syncer};
 
 use crate::args::WalkArgs;
 
 /// Opens the index, saying what to do when there is none.
 pub fn open_index(dir: &Path) -> Result<Index> {
-    Index::open(dir).with_context(|| format!("cannot open the index at {}", dir.display()))
+    Index::open(dir).map_err(|error| {
+        about_index(error, || {
+            format!("cannot open the index at {}", dir.display())
+        })
+    })
+}
+
+/// A core error about the index, with `doing` as context unless the error
+/// already says which index and what to do (no index, busy, damaged…): the
+/// path is then said once.
+pub fn about_index(error: Error, doing: impl FnOnce() -> String) -> anyhow::Error {
+    match error {
+        Error::NoIndex { .. }
+        | Error::NotAnIndex { .. }
+        | Error::IncompatibleIndex { .. }
+        | Error::CorruptIndex { .. }
+        | Error::IndexBusy { .. }
+        | Error::DiskFull { .. } => error.into(),
+        other => anyhow::Error::new(other).context(doing()),
+    }
 }
 
 /// The folders given on the command line, each with the walk options given.
