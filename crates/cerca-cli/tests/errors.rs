@@ -137,10 +137,20 @@ fn a_directory_that_is_not_an_index_is_left_alone() {
     assert_eq!(names, ["lettera.txt"], "nothing was written there");
 }
 
+/// As rg: the PATHs that exist are searched, the others reported, exit 2.
 #[test]
-fn a_path_that_does_not_exist_is_an_error() {
+fn a_path_that_does_not_exist_is_reported_and_the_others_searched() {
     let sandbox = corpus();
-    let run = sandbox.run(&["search", "casa", "corpus", "manca"]);
+    let run = sandbox.run(&["search", "-l", "casa", "corpus", "manca", "altro"]);
+    run.code(2)
+        .stderr_has("cannot search manca: ")
+        .stderr_has("cannot search altro: ");
+    assert_eq!(common::sorted_lines(&run).len(), 4, "{}", run.stdout);
+    let run = sandbox.run(&["search", "-c", "casa", "manca", "corpus/cucina"]);
+    run.code(2).stderr_has("cannot search manca");
+    assert_eq!(run.count(), 2);
+    // Nothing to search at all.
+    let run = sandbox.run(&["search", "casa", "manca"]);
     run.code(2).stderr_has("cannot search manca");
     assert_eq!(run.stdout, "");
     sandbox
@@ -243,4 +253,112 @@ fn bad_arguments_exit_2() {
         .stderr_has("not a size");
     sandbox.run(&["cerca"]).code(2);
     sandbox.run(&[]).code(2);
+}
+
+/// A file that cannot be read in an ad-hoc search: the results, then exit 2
+/// (as grep), the file named on standard error.
+#[test]
+fn a_file_that_cannot_be_read_gives_results_then_exit_2() {
+    let sandbox = corpus();
+    sandbox.write("corpus/rotto.docx", "not a zip archive at all");
+    let run = sandbox.run(&["search", "-l", "casa", "corpus"]);
+    run.code(2).stderr_has("rotto.docx");
+    assert_eq!(common::sorted_lines(&run).len(), 4, "{}", run.stdout);
+    // Its path is said once.
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("rotto.docx"))
+        .unwrap();
+    assert_eq!(line.matches("rotto.docx").count(), 1, "{line}");
+    // In the index, the sync says it failed (exit 1), and searches are not errors.
+    sandbox.run(&["index", "--index", "idx", "corpus"]).code(1);
+    sandbox
+        .run(&["search", "--index", "idx", "-c", "casa"])
+        .code(0);
+}
+
+/// Each cause once, in words: no `(os error 2): … (os error 2)`, no Debug text.
+#[test]
+fn errors_say_each_cause_once() {
+    let sandbox = corpus();
+    let runs = [
+        sandbox.run(&["index", "--index", "idx", "manca"]),
+        sandbox.run(&["index", "--index", "corpus/cucina/ricetta.md", "corpus"]),
+        sandbox.run(&["search", "--index", "nessuno", "casa"]),
+        sandbox.run(&["forget", "--index", "idx", "/non/esiste"]),
+    ];
+    for run in &runs {
+        run.code(2);
+        let error = run.stderr.trim_end();
+        assert!(error.starts_with("cerca: "), "{error}");
+        let mut parts: Vec<&str> = error.split(": ").collect();
+        let before = parts.len();
+        parts.dedup();
+        assert_eq!(parts.len(), before, "a cause is repeated: {error}");
+        for debug in ["Os {", "kind:", "Some(", "\"\\"] {
+            assert!(!error.contains(debug), "Debug text in: {error}");
+        }
+    }
+    let missing = &runs[0];
+    assert_eq!(
+        missing.stderr.matches("No such file or directory").count(),
+        1,
+        "{}",
+        missing.stderr
+    );
+    // The index is named once.
+    assert_eq!(
+        runs[2].stderr.matches("nessuno").count(),
+        1,
+        "{}",
+        runs[2].stderr
+    );
+}
+
+#[test]
+fn an_index_that_is_a_file_is_said_so() {
+    let sandbox = corpus();
+    for args in [
+        &["search", "--index", "corpus/cucina/ricetta.md", "casa"][..],
+        &["status", "--index", "corpus/cucina/ricetta.md"][..],
+        &["index", "--index", "corpus/cucina/ricetta.md", "corpus"][..],
+    ] {
+        sandbox
+            .run(args)
+            .code(2)
+            .stderr_has("corpus/cucina/ricetta.md is a file, not an index directory");
+    }
+    sandbox
+        .run_env(&["status"], &[("CERCA_INDEX", "corpus/cucina/ricetta.md")])
+        .code(2)
+        .stderr_has("is a file, not an index directory: give CERCA_INDEX");
+}
+
+/// `CERCA_INDEX=` is as if unset: the default index is used.
+#[test]
+fn an_empty_index_variable_is_as_if_unset() {
+    let sandbox = Sandbox::new();
+    write_corpus(&sandbox);
+    sandbox
+        .run_env(&["index", "corpus"], &[("CERCA_INDEX", "")])
+        .code(0);
+    assert!(sandbox.data().join("cerca/index").is_dir());
+    sandbox
+        .run_env(&["search", "-c", "casa"], &[("CERCA_INDEX", "")])
+        .code(0)
+        .stdout_has("4\n");
+}
+
+/// A query that does not parse says how to search it as text (-F).
+#[test]
+fn a_query_that_does_not_parse_points_at_literal() {
+    let sandbox = corpus();
+    let run = sandbox.run(&["search", "--index", "idx", "foo:bar casa"]);
+    run.code(2).stderr_has("give -F");
+    let run = sandbox.run(&["search", "--index", "idx", "\"non chiusa"]);
+    run.code(2).stderr_has("give -F");
+    sandbox
+        .run(&["search", "--index", "idx", "-F", "\"non chiusa"])
+        .code(1);
 }
