@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// finds `esercitazioni`, `energia` finds `dell'energia`, `citta` finds
 /// `città`. Hits come ranked by relevance (BM25) with a snippet.
 #[derive(Debug, Parser)]
-#[command(name = "cerca", version, about, long_about = None, propagate_version = true)]
+// The doc comment above is the about line (its first sentence) and the long
+// description of `cerca --help` and of the man page.
+#[command(name = "cerca", version, propagate_version = true)]
 #[command(
     after_help = "Examples:\n  cerca search \"esercitazione militare\" seeds\n  cerca index ~/Documenti && cerca search 'title:bilancio date:2025'\n  cerca search --json -n 5 '\"casa bianca\"~2' ~/notizie"
 )]

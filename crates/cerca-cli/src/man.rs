@@ -23,14 +23,16 @@ pub fn page() -> Result<Vec<u8>> {
     man.render_name_section(&mut page)?;
     writeln!(page, ".SH SYNOPSIS")?;
     writeln!(page, "\\fBcerca\\fR [\\fB\\-\\-color\\fR \\fIWHEN\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGS\\fR]")?;
-    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+    for sub in commands(&cli) {
         writeln!(page, ".br\n\\fBcerca {}\\fR ...", sub.get_name())?;
     }
     man.render_description_section(&mut page)?;
+    // `--color`, `--help` and `--version`: for every command, said once here.
+    man.render_options_section(&mut page)?;
     writeln!(page, ".SH COMMANDS")?;
-    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+    for sub in commands(&cli) {
         writeln!(page, ".SS \"cerca {}\"", sub.get_name())?;
-        let sub_man = clap_mangen::Man::new(sub.clone());
+        let sub_man = clap_mangen::Man::new(sub.clone().mut_arg("color", |a| a.hide(true)));
         // The synopsis and options without their own `.SH` headings: they
         // belong to this command's subsection.
         let mut part = Vec::new();
@@ -62,6 +64,15 @@ pub fn page() -> Result<Vec<u8>> {
         if let Some(after) = sub.get_after_help() {
             block(&mut page, &after.to_string())?;
         }
+    }
+    writeln!(page, ".SH \"QUERY SYNTAX\"")?;
+    writeln!(
+        page,
+        "Words are stemmed, elisions and accents folded; words side by side must all \
+         match (AND) unless \\-\\-any is given. Operators are upper case."
+    )?;
+    for (construct, example) in QUERY_SYNTAX {
+        writeln!(page, ".TP\n{}\n{}", roff(construct), roff(example))?;
     }
     section(
         &mut page,
@@ -111,6 +122,49 @@ pub fn page() -> Result<Vec<u8>> {
     )?;
     man.render_version_section(&mut page)?;
     Ok(page)
+}
+
+/// The query language, construct by construct (the README has the same table, with notes).
+const QUERY_SYNTAX: &[(&str, &str)] = &[
+    ("words", "esercitazione militare"),
+    ("either", "trump OR putin"),
+    (
+        "both, not",
+        "minsk AND NOT pizza    (precedence: NOT > AND > side by side > OR)",
+    ),
+    ("required, excluded", "+minsk -pizza"),
+    ("phrase", "\"casa bianca\""),
+    (
+        "proximity",
+        "\"ministro difesa\"~2    (up to 2 extra words in between)",
+    ),
+    ("prefix", "bielorus*"),
+    ("misspelling", "lukascenko~  lukascenko~2    (1 or 2 edits)"),
+    ("fields", "title:riavvicinamento  body:(trump OR putin)"),
+    (
+        "path",
+        "path:seeds/*  path:\"my docs/**\"    (a glob of whole components, or a fragment)",
+    ),
+    ("kind", "ext:pdf"),
+    (
+        "document date",
+        "date:2025-09  date:>=2025-09-01  date:[2025-09-01 TO 2025-09-30]",
+    ),
+    (
+        "modification time",
+        "modified:>7d  modified:<2w  modified:2025    (units h d w m y)",
+    ),
+    ("boost", "trump^2 putin"),
+    (
+        "escapes",
+        "Zapad\\-2025  a\\:b  \\\"  \\*    (or -F: no syntax at all)",
+    ),
+];
+
+/// The subcommands a person runs (not the hidden worker, not `help`).
+fn commands(cli: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    cli.get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
 }
 
 /// A section of running text (already roff).
