@@ -19,25 +19,36 @@ use args::{Cli, Command};
 #[derive(Debug)]
 pub struct QueryError {
     rendered: String,
+    /// Whether to say that -F searches it as plain text.
+    literal_helps: bool,
 }
 
 impl QueryError {
     pub fn new(query: &str, error: cerca_core::query::ParseError) -> Self {
+        use cerca_core::query::ParseErrorKind as Kind;
+        // Most queries that do not parse were meant as text (a URL, a pasted
+        // line with quotes or colons); an empty one or a bad date was not.
+        let literal_helps = !matches!(
+            error.kind,
+            Kind::EmptyQuery
+                | Kind::MalformedDate { .. }
+                | Kind::ImpossibleDate { .. }
+                | Kind::InvertedDateRange
+        );
         QueryError {
             rendered: error.render(query),
+            literal_helps,
         }
     }
 }
 
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Most queries that do not parse were meant as text (a URL, a pasted
-        // line with quotes or colons): say how to search them as such.
-        write!(
-            f,
-            "invalid query: {}\nto search these words as plain text, give -F (--literal)",
-            self.rendered
-        )
+        write!(f, "invalid query: {}", self.rendered)?;
+        if self.literal_helps {
+            write!(f, "\nto search these words as plain text, give -F (--literal)")?;
+        }
+        Ok(())
     }
 }
 

@@ -361,4 +361,8 @@ fn a_query_that_does_not_parse_points_at_literal() {
     sandbox
         .run(&["search", "--index", "idx", "-F", "\"non chiusa"])
         .code(1);
+    // A bad date was meant as a filter: -F would not help.
+    let run = sandbox.run(&["search", "--index", "idx", "date:2025-13"]);
+    run.code(2).stderr_has("month 13");
+    assert!(!run.stderr.contains("-F"), "{}", run.stderr);
 }
