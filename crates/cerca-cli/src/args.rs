@@ -205,6 +205,9 @@ pub struct IndexArgs {
 pub struct ForgetArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    /// If another cerca is writing to the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
     /// The folder to remove, as it was given to `cerca index`.
     pub path: PathBuf,
 }

@@ -46,7 +46,10 @@ impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "invalid query: {}", self.rendered)?;
         if self.literal_helps {
-            write!(f, "\nto search these words as plain text, give -F (--literal)")?;
+            write!(
+                f,
+                "\nto search these words as plain text, give -F (--literal)"
+            )?;
         }
         Ok(())
     }

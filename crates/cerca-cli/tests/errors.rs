@@ -209,22 +209,10 @@ fn a_busy_index_is_reported_and_waited_for_on_request() {
         .stdout_has("documents: 4\n");
 
     // --wait waits for the writer to go.
-    let mut waiting = sandbox
-        .std_command()
-        .args(["index", "--index", "idx", "--wait", "corpus"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
-    assert!(waiting.try_wait().unwrap().is_none(), "--wait did not wait");
-    drop(writer);
-    let output = waiting.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let output = waits_for_the_writer(
+        &sandbox,
+        writer,
+        &["index", "--index", "idx", "--wait", "corpus"],
     );
     let summary = common::parse_summary(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(summary, common::summary(1, 0, 0, 4, 0, 0));
@@ -232,6 +220,49 @@ fn a_busy_index_is_reported_and_waited_for_on_request() {
         .run(&["search", "--index", "idx", "-l", "fenicottero"])
         .code(0)
         .stdout_has("corpus/nuovo.txt");
+
+    // forget too: the message says --wait, and forget has it.
+    let writer = index.writer().expect("hold the writer again");
+    sandbox
+        .run(&["forget", "--index", "idx", "corpus"])
+        .code(2)
+        .stderr_has("--wait");
+    let output = waits_for_the_writer(
+        &sandbox,
+        writer,
+        &["forget", "--index", "idx", "--wait", "corpus"],
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("forgot corpus"));
+}
+
+/// Runs `cerca ARGS…` while `writer` is held, asserts that it waits, lets
+/// the writer go, and returns what it printed (it must exit 0).
+fn waits_for_the_writer(
+    sandbox: &Sandbox,
+    writer: cerca_core::IndexWriter<'_>,
+    args: &[&str],
+) -> std::process::Output {
+    let mut waiting = sandbox
+        .std_command()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "cerca {args:?} did not wait"
+    );
+    drop(writer);
+    let output = waiting.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "cerca {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 #[test]

@@ -3,15 +3,15 @@
 use std::io::Write;
 
 use anyhow::Result;
-use cerca_core::Syncer;
 
 use crate::args::ForgetArgs;
-use crate::locations;
+use crate::{interrupt, locations};
 
 pub fn run(args: &ForgetArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     let index = super::open_index(&dir)?;
-    let removed = Syncer::new(&index).forget(&args.path).map_err(|error| {
+    let syncer = super::syncer(&index, args.wait, interrupt::arm()?)?;
+    let removed = syncer.forget(&args.path).map_err(|error| {
         super::about_index(error, || {
             format!(
                 "cannot forget {} in the index at {}",
