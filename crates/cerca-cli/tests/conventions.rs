@@ -115,7 +115,17 @@ fn control_sequences_from_documents_never_reach_the_terminal_raw() {
         "docs/nome\u{1b}[31mrosso.txt",
         "Il collegamento nascosto nel nome.\n",
     );
-    sandbox.run(&["index", "--index", "idx", "docs"]).code(0);
+    // A kind, and a file that fails, named with escapes: the sync's summary
+    // and messages name them too (a kind is the lower-case extension).
+    sandbox.write("docs/tipo.\u{1b}[2J", "ignorato");
+    sandbox.write("docs/rotto\u{1b}]0;titolo\u{7}.docx", "not a zip archive");
+    let (code, output) = sandbox.run_tty(&["index", "--index", "idx", "docs"], &[]);
+    let text = String::from_utf8_lossy(&output);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("1 failed"), "{text}");
+    for raw in ["\u{1b}[2J", "\u{1b}[2j", "\u{1b}]0;"] {
+        assert!(!text.contains(raw), "the sync wrote {raw:?} raw:\n{text:?}");
+    }
 
     for args in [
         &["search", "--index", "idx", "collegamento"][..],

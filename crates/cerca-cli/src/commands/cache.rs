@@ -129,7 +129,7 @@ fn caches(root: &Path) -> Result<Vec<Cache>> {
             dir,
         });
     }
-    caches.sort_by(|a, b| b.last_used.cmp(&a.last_used));
+    caches.sort_by_key(|c| std::cmp::Reverse(c.last_used));
     Ok(caches)
 }
 

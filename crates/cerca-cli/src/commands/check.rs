@@ -7,7 +7,7 @@ use cerca_core::Index;
 
 use crate::args::IndexLocation;
 use crate::locations;
-use crate::output::escape_path;
+use crate::output::{escape, escape_path, Controls};
 
 pub fn run(args: &IndexLocation) -> Result<bool> {
     let dir = locations::index_dir(args.index.as_deref())?;
@@ -35,7 +35,7 @@ pub fn run(args: &IndexLocation) -> Result<bool> {
         )?;
     }
     for problem in &report.problems {
-        writeln!(out, "damaged: {problem}")?;
+        writeln!(out, "damaged: {}", escape(problem, Controls::Lines))?;
     }
     if report.duplicates > 0 {
         writeln!(

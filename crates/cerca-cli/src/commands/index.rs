@@ -8,8 +8,9 @@ use cerca_core::{Index, SyncReport};
 
 use crate::args::{ColorChoice, IndexArgs};
 use crate::interrupt::{self, Interrupted};
+use crate::locations;
+use crate::output::{self, escape, Controls};
 use crate::progress::Bar;
-use crate::{locations, output};
 
 use super::last_report::{LastReport, Recorder};
 use super::{about_index, roots, syncer};
@@ -128,12 +129,13 @@ pub fn print_summary(out: &mut dyn Write, report: &SyncReport) -> io::Result<()>
             .indexed_by_kind
             .iter()
             .map(|(kind, n)| {
+                // Kinds and reasons come from file names: escaped, as names are.
                 format!(
                     "{n} {}",
                     if kind.is_empty() {
-                        "(no extension)"
+                        "(no extension)".into()
                     } else {
-                        kind
+                        escape(kind, Controls::Escaped)
                     }
                 )
             })
@@ -151,7 +153,7 @@ pub fn print_summary(out: &mut dyn Write, report: &SyncReport) -> io::Result<()>
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, n)| format!("{n} {reason}"))
+            .map(|(reason, n)| format!("{n} {}", escape(reason, Controls::Escaped)))
             .collect();
         writeln!(out, "skipped: {}", reasons.join(", "))?;
     }
