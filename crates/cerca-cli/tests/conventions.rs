@@ -239,3 +239,29 @@ fn json_paths_that_are_not_utf8_keep_their_bytes() {
         sandbox.path("docs/paese.txt").to_str().unwrap()
     );
 }
+
+/// `cerca index --json` with a failure whose name is not UTF-8.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_sync_report_in_json_keeps_names_that_are_not_utf8() {
+    use base64::Engine;
+    use std::os::unix::ffi::OsStrExt;
+
+    let sandbox = Sandbox::new();
+    fs::create_dir(sandbox.path("docs")).unwrap();
+    let path = sandbox
+        .path("docs")
+        .join(std::ffi::OsStr::from_bytes(b"rott\xf2.docx"));
+    fs::write(&path, "not a zip archive").unwrap();
+    sandbox.write("docs/buono.txt", "Un testo buono.\n");
+    let run = sandbox.run(&["index", "--index", "idx", "--json", "docs"]);
+    run.code(1);
+    let report = &run.json()[0];
+    assert_eq!(report["added"], 1);
+    let bytes = base64::engine::general_purpose::STANDARD.encode(path.as_os_str().as_bytes());
+    assert_eq!(
+        report["failures"][0][0],
+        serde_json::json!({ "bytes": bytes })
+    );
+    assert!(report["failures"][0][1].as_str().unwrap().contains("docx"));
+}

@@ -10,6 +10,7 @@ use crate::args::{ColorChoice, IndexArgs};
 use crate::interrupt::{self, Interrupted};
 use crate::locations;
 use crate::output::{self, escape, Controls};
+use crate::printer::json::JsonPath;
 use crate::progress::Bar;
 
 use super::last_report::{LastReport, Recorder};
@@ -73,7 +74,7 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         }
     }
     if args.json {
-        serde_json::to_writer(&mut out, &report)?;
+        serde_json::to_writer(&mut out, &json_report(&report)?)?;
         writeln!(out)?;
     } else {
         print_summary(&mut out, &report)?;
@@ -86,6 +87,21 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         .into());
     }
     Ok(report.failed == 0)
+}
+
+/// The report as JSON, its failures' paths lossless (serde refuses a path
+/// that is not UTF-8): `[path, message]` pairs, a path as `--json` prints it.
+fn json_report(report: &SyncReport) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(SyncReport {
+        failures: Vec::new(),
+        ..report.clone()
+    })?;
+    value["failures"] = report
+        .failures
+        .iter()
+        .map(|(path, message)| serde_json::json!([JsonPath::new(path), message]))
+        .collect();
+    Ok(value)
 }
 
 /// Writes what this sync saw of each folder beside the index.
