@@ -118,3 +118,36 @@ fn each_sync_replaces_what_it_saw_of_its_folders() {
     let cucina = folder(status, &json_path(&sandbox.path("cucina")));
     assert_eq!(cucina["skipped"]["by_reason"][0]["reason"], "excluded");
 }
+
+/// A binary file is only found by reading it, and is not read again until it
+/// changes: a later sync still reports it, until it is text.
+#[test]
+fn binary_files_stay_reported_until_they_change() {
+    let sandbox = two_folders();
+    sandbox.write("cucina/dati.txt", b"binario\0\x01\x02");
+    let binary = |sandbox: &Sandbox| -> Option<Value> {
+        let run = sandbox.run(&["status", "--index", "idx", "--json"]);
+        let status = &run.json()[0];
+        let cucina = folder(status, &json_path(&sandbox.path("cucina")));
+        cucina["skipped"]["by_reason"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reason"] == "binary content")
+            .cloned()
+    };
+    sandbox.run(&["index", "--index", "idx", "cucina"]).code(0);
+    let first = binary(&sandbox).expect("the binary file is reported");
+    assert_eq!(
+        first["files"],
+        serde_json::json!([json_path(&sandbox.path("cucina/dati.txt"))])
+    );
+    // Nothing changed: not read again, still reported (also by a sync of every folder).
+    sandbox.run(&["index", "--index", "idx", "cucina"]).code(0);
+    sandbox.run(&["index", "--index", "idx"]).code(1);
+    assert_eq!(binary(&sandbox), Some(first));
+    // Now text: indexed, no longer reported.
+    sandbox.write("cucina/dati.txt", "Dati in chiaro.\n");
+    sandbox.run(&["index", "--index", "idx", "cucina"]).code(0);
+    assert_eq!(binary(&sandbox), None);
+}

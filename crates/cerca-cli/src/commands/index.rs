@@ -122,8 +122,9 @@ fn save_last_report(
         given.iter().filter_map(|p| p.canonicalize().ok()).collect()
     };
     let previous = LastReport::load(dir);
+    let indexed = index.stored_files()?.into_iter().map(|f| f.path).collect();
     skipped
-        .report(&folders, &synced, report, previous.as_ref())
+        .report(&folders, &synced, report, previous.as_ref(), &indexed)
         .save(dir)
 }
 

@@ -9,7 +9,7 @@
 //! it again). Each reason keeps at most [`EXAMPLES`] file names: the file
 //! stays small whatever the folders hold.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -115,13 +115,14 @@ pub struct Skipped(Vec<(PathBuf, String)>);
 impl Skipped {
     /// The report of a sync that ended now: `synced` are the folders it
     /// walked, `folders` all the index's; the others keep what `previous`
-    /// said of them.
+    /// said of them. `indexed` are the paths the index holds now.
     pub fn report(
         self,
         folders: &[PathBuf],
         synced: &[PathBuf],
         sync: &SyncReport,
         previous: Option<&LastReport>,
+        indexed: &HashSet<PathBuf>,
     ) -> LastReport {
         let mut heard: Vec<(Heard, Heard)> = vec![Default::default(); folders.len()];
         let folder_of = |path: &Path| {
@@ -137,9 +138,16 @@ impl Skipped {
                 hear(&mut heard[i].0, reason_of(path, message), path);
             }
         }
-        for (path, reason) in self.0 {
-            if let Some(i) = folder_of(&path) {
-                hear(&mut heard[i].1, reason, &path);
+        let mut named: HashSet<&Path> = sync.failures.iter().map(|(p, _)| p.as_path()).collect();
+        for (path, reason) in &self.0 {
+            if let Some(i) = folder_of(path) {
+                hear(&mut heard[i].1, reason.clone(), path);
+            }
+            named.insert(path);
+        }
+        for (i, folder) in folders.iter().enumerate() {
+            if let Some(before) = previous.and_then(|p| p.folder(folder)) {
+                carry_binary(&mut heard[i].1, &before.skipped, &named, indexed);
             }
         }
         LastReport {
@@ -161,6 +169,40 @@ impl Skipped {
                 .collect(),
         }
     }
+}
+
+/// Binary files are only found by reading them, and the sync does not read
+/// a file again until it changes (nor tell its name when it passes over
+/// it): those the last report named are kept while they are still there,
+/// not indexed, and not named by this sync. Of those it only counted, the
+/// count is kept.
+fn carry_binary(
+    heard: &mut Heard,
+    before: &Grouped,
+    named: &HashSet<&Path>,
+    indexed: &HashSet<PathBuf>,
+) {
+    let label = SkipReason::Binary.label();
+    let Some(binary) = before.by_reason.iter().find(|r| r.reason == label) else {
+        return;
+    };
+    let unnamed = binary.count.saturating_sub(binary.files.len());
+    let still: Vec<PathBuf> = binary
+        .files
+        .iter()
+        .map(JsonPath::to_path)
+        .filter(|path| {
+            !named.contains(path.as_path())
+                && !indexed.contains(path)
+                && fs::symlink_metadata(path).is_ok()
+        })
+        .collect();
+    if still.is_empty() && unnamed == 0 {
+        return;
+    }
+    let (count, files) = heard.entry(label).or_default();
+    *count += still.len() + unnamed;
+    files.extend(still.into_iter().take(EXAMPLES.saturating_sub(files.len())));
 }
 
 /// A failure's message without the path it mostly starts with.
