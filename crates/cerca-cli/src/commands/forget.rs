@@ -1,6 +1,7 @@
 //! `cerca forget`: remove a folder and its documents.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::Result;
 
@@ -10,7 +11,13 @@ use crate::{interrupt, locations};
 pub fn run(args: &ForgetArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     let index = super::open_index(&dir)?;
-    let syncer = super::syncer(&index, args.wait, interrupt::arm()?)?;
+    // Ctrl-C stops a wait for the writer; without --wait it ends cerca at once, as usual.
+    let interrupt = if args.wait {
+        interrupt::arm()?
+    } else {
+        Arc::default()
+    };
+    let syncer = super::syncer(&index, args.wait, interrupt)?;
     let removed = syncer.forget(&args.path).map_err(|error| {
         super::about_index(error, || {
             format!(
