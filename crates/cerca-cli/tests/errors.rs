@@ -397,3 +397,28 @@ fn a_query_that_does_not_parse_points_at_literal() {
     run.code(2).stderr_has("month 13");
     assert!(!run.stderr.contains("-F"), "{}", run.stderr);
 }
+
+/// Damage is said in words: no Debug text of tantivy's or the decoder's.
+#[test]
+fn a_damaged_index_is_said_in_words() {
+    let sandbox = corpus();
+    fs::write(sandbox.path("idx/meta.json"), "{garbage\n").unwrap();
+    let run = sandbox.run(&["search", "--index", "idx", "casa"]);
+    run.code(2)
+        .stderr_has("meta.json does not decode")
+        .stderr_has("cerca index --rebuild");
+    for debug in [
+        "Error(",
+        "line: 1",
+        "`\"meta.json\"`",
+        "Data corrupted: 'Data corruption",
+    ] {
+        assert!(
+            !run.stderr.contains(debug),
+            "Debug text {debug:?} in:\n{}",
+            run.stderr
+        );
+    }
+    // The index is named once.
+    assert_eq!(run.stderr.matches("idx").count(), 1, "{}", run.stderr);
+}

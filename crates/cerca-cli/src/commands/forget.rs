@@ -19,7 +19,7 @@ pub fn run(args: &ForgetArgs) -> Result<bool> {
     };
     let syncer = super::syncer(&index, args.wait, interrupt)?;
     let removed = syncer.forget(&args.path).map_err(|error| {
-        super::about_index(error, || {
+        super::about_index(error, &dir, || {
             format!(
                 "cannot forget {} in the index at {}",
                 args.path.display(),

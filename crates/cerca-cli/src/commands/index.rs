@@ -27,7 +27,7 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     }
     let index = if args.rebuild {
         Index::rebuild(&dir).map_err(|e| {
-            about_index(e, || {
+            about_index(e, &dir, || {
                 format!("cannot rebuild the index at {}", dir.display())
             })
         })?
@@ -35,7 +35,7 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         super::open_index(&dir)?
     } else {
         Index::open_or_create(&dir).map_err(|e| {
-            about_index(e, || {
+            about_index(e, &dir, || {
                 format!("cannot open or create the index at {}", dir.display())
             })
         })?
@@ -62,8 +62,11 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     let report = syncer.sync(&roots(&args.paths, &args.walk), &mut recorder);
     let skipped = recorder.into_skipped();
     bar.finish();
-    let report = report
-        .map_err(|e| about_index(e, || format!("cannot sync the index at {}", dir.display())))?;
+    let report = report.map_err(|e| {
+        about_index(e, &dir, || {
+            format!("cannot sync the index at {}", dir.display())
+        })
+    })?;
     if !report.interrupted {
         // Only for `cerca status`: a report that cannot be written is said, not fatal.
         if let Err(error) = save_last_report(skipped, &index, &args.paths, &report) {

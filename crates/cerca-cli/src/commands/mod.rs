@@ -22,24 +22,28 @@ use crate::args::WalkArgs;
 /// Opens the index, saying what to do when there is none.
 pub fn open_index(dir: &Path) -> Result<Index> {
     Index::open(dir).map_err(|error| {
-        about_index(error, || {
+        about_index(error, dir, || {
             format!("cannot open the index at {}", dir.display())
         })
     })
 }
 
-/// A core error about the index, with `doing` as context unless the error
-/// already says which index and what to do (no index, busy, damaged…): the
-/// path is then said once.
-pub fn about_index(error: Error, doing: impl FnOnce() -> String) -> anyhow::Error {
-    match error {
-        Error::NoIndex { .. }
-        | Error::NotAnIndex { .. }
-        | Error::IncompatibleIndex { .. }
-        | Error::CorruptIndex { .. }
-        | Error::IndexBusy { .. }
-        | Error::DiskFull { .. } => error.into(),
-        other => anyhow::Error::new(other).context(doing()),
+/// A core error about the index in `dir`, with `doing` as context unless the
+/// error names the index itself (no index, busy, damaged, read-only…: "the
+/// index at DIR …", "DIR is not a cerca index", which also say what to do):
+/// the path is then said once.
+pub fn about_index(error: Error, dir: &Path, doing: impl FnOnce() -> String) -> anyhow::Error {
+    let text = error.to_string();
+    let dir = dir.display().to_string();
+    let names_it = [format!("index at {dir} "), format!("index at {dir}:")]
+        .iter()
+        .any(|said| text.contains(said.as_str()))
+        || text.ends_with(&format!("index at {dir}"))
+        || text.starts_with(&format!("{dir} is not a cerca index"));
+    if names_it {
+        error.into()
+    } else {
+        anyhow::Error::new(error).context(doing())
     }
 }
 
