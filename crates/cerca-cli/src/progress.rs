@@ -17,15 +17,26 @@ fn show_bar() -> bool {
     io::stdout().is_terminal() && io::stderr().is_terminal()
 }
 
-/// Whether standard error may get escape codes (see `--color`).
-pub fn styles_on_stderr(color: ColorChoice) -> bool {
+/// The color choice for standard error: `--color always` is for standard
+/// output (`cerca search --color always | less -R`), standard error gets
+/// styles only on a terminal; `never` and NO_COLOR mean none at all.
+pub fn stderr_colors(color: ColorChoice) -> anstream::ColorChoice {
     match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        // NO_COLOR, CLICOLOR_FORCE, TERM=dumb and whether it is a terminal.
-        ColorChoice::Auto => {
+        ColorChoice::Always if io::stderr().is_terminal() => anstream::ColorChoice::Always,
+        ColorChoice::Always | ColorChoice::Never => anstream::ColorChoice::Never,
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+    }
+}
+
+/// Whether standard error may get escape codes (see [`stderr_colors`]).
+fn styles_on_stderr(color: ColorChoice) -> bool {
+    match stderr_colors(color) {
+        anstream::ColorChoice::Never => false,
+        anstream::ColorChoice::Auto => {
+            // NO_COLOR, CLICOLOR_FORCE, TERM=dumb and whether it is a terminal.
             anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
         }
+        _ => true,
     }
 }
 

@@ -14,7 +14,7 @@ use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder};
 use crate::args::{ColorChoice, SearchArgs, Sort};
 use crate::interrupt::{self, Interrupted};
 use crate::printer::{Count, Json, Paths, Sink, Standard};
-use crate::progress::Bar;
+use crate::progress::{stderr_colors, Bar};
 use crate::{locations, output, QueryError, Reported};
 
 /// The longest line `--batch` takes as a query, in bytes: longer ones get an
@@ -161,7 +161,7 @@ fn search(
         );
         // Dimmed on a terminal with colors on; the stream drops the style
         // otherwise (a pipe, NO_COLOR, --color never).
-        let mut stderr = anstream::AutoStream::new(io::stderr(), color.into());
+        let mut stderr = anstream::AutoStream::new(io::stderr(), stderr_colors(color));
         let _ = writeln!(stderr, "{FOOTER}{summary}{FOOTER:#}");
     }
     Ok(results.total > 0)
