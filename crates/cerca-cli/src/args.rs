@@ -93,7 +93,7 @@ Batch (--batch FILE): each line is a query, answered as JSON Lines whose
 `query` is the line's 0-based number: one object per hit, or
 {\"query\": N, \"total\": T} when no hit is printed (none matched, or --offset is
 past them), or {\"query\": N, \"error\": \"…\"} for a line that does not parse, is
-not UTF-8 or is longer than 8192 bytes; the batch goes on. Blank lines are
+not UTF-8 or is longer than 4096 bytes; the batch goes on. Blank lines are
 skipped. -c, -l, -0 and --explain are refused with --batch.
 
 Exit status: 0 if something matched, 1 if nothing did, 2 on an error (a bad
@@ -164,6 +164,10 @@ pub struct WalkArgs {
     /// Skip files and folders matching this glob (repeatable), e.g. 'build/**'.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Also read what `.gitignore` (in a git repository), `.ignore` and
+    /// `.git/info/exclude` files exclude (honoured by default, as rg does).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// Skip files larger than this many bytes (suffixes K, M, G allowed) [default: 64M].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
@@ -173,6 +177,7 @@ impl WalkArgs {
     /// Whether any option was given (they belong to folders given with them).
     pub fn any_given(&self) -> bool {
         self.hidden
+            || self.no_ignore
             || self.follow
             || !self.include.is_empty()
             || !self.exclude.is_empty()
@@ -328,6 +333,12 @@ mod tests {
         assert_eq!(parse_size("2k"), Ok(2048));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("99999999999G").is_err());
+    }
+
+    #[test]
+    fn the_help_tells_the_batch_line_limit() {
+        let limit = crate::commands::search::MAX_BATCH_LINE.to_string();
+        assert!(SEARCH_HELP.contains(&format!("longer than {limit} bytes")));
     }
 
     #[test]

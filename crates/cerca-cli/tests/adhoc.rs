@@ -232,3 +232,21 @@ fn a_cache_from_another_version_is_rebuilt() {
         .code(0)
         .stdout_has("note/a.txt");
 }
+
+#[test]
+fn gitignored_files_are_left_out_unless_no_ignore() {
+    let sandbox = Sandbox::new();
+    sandbox.write("repo/.git/HEAD", "ref: refs/heads/main\n");
+    sandbox.write("repo/.gitignore", "build/\n");
+    sandbox.write("repo/nota.txt", "Il fenicottero rosa.\n");
+    sandbox.write("repo/build/copia.txt", "Il fenicottero generato.\n");
+    let run = sandbox.run(&["search", "-l", "fenicottero", "repo"]);
+    run.code(0);
+    assert_eq!(run.lines(), ["repo/nota.txt"], "{}", run.stdout);
+    let all = sandbox.run(&["search", "-l", "--no-ignore", "fenicottero", "repo"]);
+    assert_eq!(all.lines().len(), 2, "{}", all.stdout);
+    // The same in an index, where the choice belongs to the folder.
+    sandbox.run(&["index", "--index", "idx", "repo"]).code(0);
+    let indexed = sandbox.run(&["search", "--index", "idx", "-c", "fenicottero"]);
+    indexed.stdout_has("1\n");
+}

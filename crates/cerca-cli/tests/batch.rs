@@ -219,7 +219,7 @@ fn every_batch_line_answers_and_the_batch_goes_on() {
         objects[5]["error"]
             .as_str()
             .unwrap()
-            .contains("longer than 8192 bytes"),
+            .contains("longer than 4096 bytes"),
         "{}",
         objects[5]
     );

@@ -584,10 +584,21 @@ fn explain_prints_the_parsed_tree_on_stderr() {
         "phrase \"casa bianca\"",
         "NOT",
         "term \"pomodoro\"",
-        "searches:",
+        "all of them must match",
+        "index terms looked up:",
+        "title, body: term esercit",
+        "title, body: phrase [cas bianc]",
+        "title, body: term pomodor   <- pomodoro (excluded)",
     ] {
         run.stderr_has(line);
     }
+    assert!(
+        !run.stderr.contains("TermQuery"),
+        "no Debug dump: {}",
+        run.stderr
+    );
+    let any = sandbox.run(&["search", "--explain", "--any", "casa bianca", "corpus"]);
+    any.stderr_has("any of them may match");
     assert!(
         !run.stdout.contains("IMPLICIT"),
         "the tree goes to stderr only"

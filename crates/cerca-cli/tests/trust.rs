@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{mode, write_big_folder, Sandbox};
+use common::{in_mount_namespace, mode, shell, write_big_folder, Sandbox};
 
 /// A word of the seed, so of every generated file.
 const COMMON_WORD: &str = "bielorussia";
@@ -206,28 +206,6 @@ fn ctrl_c_or_sigterm_on_a_first_index_keeps_what_was_read() {
         );
         assert_one_document_per_file(&sandbox, "idx", INTERRUPTED_FILES);
     }
-}
-
-/// `sh -c script` in the sandbox's working directory and environment.
-fn shell(sandbox: &Sandbox, script: &str) -> std::process::Command {
-    let mut command = std::process::Command::new("sh");
-    command.arg("-c").arg(script);
-    with_environment(sandbox, command)
-}
-
-/// `command` with the sandbox's working directory and environment.
-fn with_environment(
-    sandbox: &Sandbox,
-    mut command: std::process::Command,
-) -> std::process::Command {
-    command.current_dir(sandbox.work());
-    for (key, value) in sandbox.std_command().get_envs() {
-        match value {
-            Some(value) => command.env(key, value),
-            None => command.env_remove(key),
-        };
-    }
-    command
 }
 
 /// Every file and folder under `dir` that others may read.
@@ -475,24 +453,6 @@ fn an_index_of_another_format_says_to_rebuild_it_and_keeps_its_folders() {
     sandbox
         .run(&["search", "--index", "idx", "-c", "fenicottero"])
         .stdout_has("1\n");
-}
-
-/// Runs `script` as root in a mount namespace of its own (a tmpfs mounted
-/// there is seen by nothing else); `None` where that is not allowed.
-fn in_mount_namespace(sandbox: &Sandbox, script: &str) -> Option<std::process::Output> {
-    let output = with_environment(sandbox, std::process::Command::new("unshare"))
-        .args(["--mount", "--propagation", "private", "sh", "-c", script])
-        .output()
-        .ok()?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if stderr.contains("cannot mount")
-        || stderr.contains("unshare failed")
-        || stderr.contains("Operation not permitted")
-    {
-        eprintln!("skipped: no mount namespace here: {stderr}");
-        return None;
-    }
-    Some(output)
 }
 
 #[test]

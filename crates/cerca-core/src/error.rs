@@ -31,6 +31,10 @@ pub enum Error {
         "the index at {path} is busy: another cerca is writing to it; try again when it is done, or use --wait"
     )]
     IndexBusy { path: PathBuf },
+    /// The index cannot be written here (a read-only mount, a backup, another
+    /// user's index): searching it works, syncing it does not.
+    #[error("the index at {path} cannot be written ({reason}): it can be searched, but to sync it, make it writable (or copy it somewhere writable)")]
+    ReadOnly { path: PathBuf, reason: String },
     /// The disk holding the index is full.
     #[error("the disk holding the index at {path} is full: what was committed before is kept and the partial files were removed; free some space and run `cerca index` again")]
     DiskFull { path: PathBuf },
@@ -107,6 +111,12 @@ impl Error {
         }
         match error {
             TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path },
+            TantivyError::LockFailure(LockError::IoError(io), _) if cannot_write(&io) => {
+                Error::ReadOnly {
+                    path,
+                    reason: io.to_string(),
+                }
+            }
             other => Error::Engine(other),
         }
     }
@@ -137,6 +147,14 @@ fn damage_in_words(error: &TantivyError) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// Whether an error says this process may not write there.
+pub(crate) fn cannot_write(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
 }
 
 fn is_disk_full(error: &std::io::Error) -> bool {

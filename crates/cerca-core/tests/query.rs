@@ -412,7 +412,7 @@ fn invalid_queries_are_typed_errors_with_positions() {
 fn explain_shows_the_tree_and_the_terms() {
     let index = corpus();
     let node = cerca_core::query::parse("esercitazioni OR bielorus*").unwrap();
-    let explained = index.explain(&node);
+    let explained = index.explain(&node, Operator::All).unwrap();
     assert!(explained.contains("OR"), "{explained}");
     assert!(explained.contains("esercit"), "{explained}");
 }

@@ -900,3 +900,98 @@ proptest! {
         }
     }
 }
+
+/// Writes each `(path, content)` under `root`, making folders.
+fn write_tree(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let path = root.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+        }
+        fs::write(&path, content).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+#[test]
+fn ignore_files_are_honoured_as_ripgrep_does() {
+    let dir = tempdir();
+    let repo = dir.path().join("progetto");
+    write_tree(
+        &repo,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (".git/info/exclude", "privato.txt\n"),
+            (".gitignore", "build/\n*.log\n!tieni.log\n"),
+            ("nota.txt", "sì"),
+            ("privato.txt", "no"),
+            ("build/uscita.txt", "no"),
+            ("errori.log", "no"),
+            ("tieni.log", "sì"),
+            ("sotto/.gitignore", "bozza.md\n"),
+            ("sotto/bozza.md", "no"),
+            ("sotto/testo.md", "sì"),
+            ("sotto/.ignore", "!bozza.md\nsegreto.txt\n"),
+            ("sotto/segreto.txt", "no"),
+            ("altro/bozza.md", "sì: the rule of sotto/ stays there"),
+        ],
+    );
+    let options = WalkOptions {
+        include: vec!["*.txt".into(), "*.md".into(), "*.log".into()],
+        ..WalkOptions::default()
+    };
+    let supported = |names: Vec<String>| -> Vec<String> {
+        names.into_iter().filter(|n| !n.ends_with(".log")).collect()
+    };
+    let found = found_names(&events(&repo, &options), &repo);
+    // `.ignore` re-includes what the `.gitignore` beside it excludes.
+    assert_eq!(
+        supported(found),
+        [
+            "altro/bozza.md",
+            "nota.txt",
+            "sotto/bozza.md",
+            "sotto/testo.md"
+        ]
+    );
+    let ignored: Vec<String> = skipped(&events(&repo, &options))
+        .into_iter()
+        .filter(|(_, reason)| *reason == SkipReason::Ignored)
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(
+        ignored,
+        ["build", "errori.log", "privato.txt", "segreto.txt"]
+    );
+
+    // A folder inside the repository: the rules above it still apply.
+    let found = found_names(&events(&repo.join("sotto"), &options), &repo.join("sotto"));
+    assert_eq!(found, ["bozza.md", "testo.md"]);
+    // An ignored folder given by name is walked.
+    let found = found_names(&events(&repo.join("build"), &options), &repo.join("build"));
+    assert_eq!(found, ["uscita.txt"]);
+
+    // Off: everything.
+    let all = WalkOptions {
+        ignore_files: false,
+        ..options.clone()
+    };
+    assert_eq!(found_names(&events(&repo, &all), &repo).len(), 7);
+}
+
+#[test]
+fn a_gitignore_outside_a_repository_does_not_count_an_ignore_file_does() {
+    let dir = tempdir();
+    write_tree(
+        dir.path(),
+        &[
+            (".gitignore", "a.txt\n"),
+            (".ignore", "b.txt\n"),
+            ("a.txt", "x"),
+            ("b.txt", "x"),
+        ],
+    );
+    assert_eq!(
+        found_names(&events(dir.path(), &WalkOptions::default()), dir.path()),
+        ["a.txt"]
+    );
+}

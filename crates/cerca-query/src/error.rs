@@ -128,6 +128,27 @@ pub enum ParseErrorKind {
     #[error("dangling `\\` at the end: expected a character to escape after it (write `\\\\` for a backslash)")]
     DanglingEscape,
 
+    /// A `path:` glob that cannot be matched (an unclosed `[`, say); found by
+    /// the engine, which turns globs into patterns.
+    #[error("invalid path glob `{pattern}`: expected a glob such as `cucina/*.md` or `path:\"my docs/**\"` (a `[` needs its `]`)")]
+    BadPathGlob {
+        /// The glob as written.
+        pattern: String,
+    },
+
+    /// The query asks for more work than a search may do (see [`limits`](crate::limits)).
+    #[error(
+        "{what}: {found}, at most {limit} (a query this costly could take minutes or gigabytes)"
+    )]
+    OverLimit {
+        /// What is over its limit, in words.
+        what: &'static str,
+        /// How many (or how large) the query has.
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+
     /// Parentheses, `NOT`s or boosts nested deeper than the parser allows.
     #[error(
         "query nested too deeply: expected at most {limit} levels of parentheses, NOT and boosts"

@@ -108,6 +108,11 @@ impl<'a> Lexer<'a> {
         self.input[self.pos..].chars().next()
     }
 
+    /// What follows the `:` at the current position.
+    fn rest_after_colon(&self) -> &str {
+        self.input[self.pos..].strip_prefix(':').unwrap_or_default()
+    }
+
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.pos += c.len_utf8();
@@ -246,7 +251,9 @@ impl<'a> Lexer<'a> {
                         self.bump();
                         return self.field(field, start);
                     }
-                    if text.chars().all(char::is_alphabetic) {
+                    // `http://…`, `file:///…`: a URL is text, not a field.
+                    let url = self.rest_after_colon().starts_with("//");
+                    if text.chars().all(char::is_alphabetic) && !url {
                         return Err(self.error(
                             ParseErrorKind::UnknownField { name: text },
                             self.span_from(start),
@@ -602,8 +609,13 @@ mod tests {
             lex_err("casa foo:bar"),
             (ParseErrorKind::UnknownField { name: "foo".into() }, (5, 8))
         );
+        // A URL is a word: its scheme is no field.
         assert_eq!(
-            lex_err("http://example.org"),
+            kinds("http://localhost:631 file:///tmp/a"),
+            ["http://localhost:631", "file:///tmp/a"].map(word)
+        );
+        assert_eq!(
+            lex_err("http:/example.org"),
             (
                 ParseErrorKind::UnknownField {
                     name: "http".into()

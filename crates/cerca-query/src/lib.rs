@@ -59,10 +59,11 @@
 //! * **Normalization**: lists of one clause are unwrapped and nested lists of
 //!   the same operator are flattened, also across parentheses.
 //! * **Colons**: `name:` is a field when `name` is a known field (any letter
-//!   case). If `name` is made only of letters but is not a field (`foo:bar`,
-//!   `http://…`), that is an [`UnknownField`](ParseErrorKind::UnknownField)
-//!   error; otherwise (`10:30`, `a1:b`, `dell'arte:x`) the colon is part of the
-//!   word. `a\:b`, or any escape before the colon, makes it a plain word.
+//!   case). If `name` is made only of letters but is not a field (`foo:bar`),
+//!   that is an [`UnknownField`](ParseErrorKind::UnknownField) error, unless
+//!   `//` follows the colon: a URL (`http://localhost:631`) is a word. Otherwise
+//!   (`10:30`, `a1:b`, `dell'arte:x`) the colon is part of the word. `a\:b`, or
+//!   any escape before the colon, makes it a plain word.
 //! * **Field values**: `title:` and `body:` take a word (with `*` or `~`), a
 //!   phrase or a parenthesized group, glued to the colon. Inside a group other
 //!   field clauses keep their own field. A boost after a field clause boosts
@@ -80,6 +81,7 @@ pub mod ast;
 mod date;
 mod error;
 mod lexer;
+pub mod limits;
 mod parser;
 mod print;
 

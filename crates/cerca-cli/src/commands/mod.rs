@@ -55,6 +55,7 @@ pub fn roots(paths: &[PathBuf], walk: &WalkArgs) -> Vec<Root> {
         include: walk.include.clone(),
         exclude: walk.exclude.clone(),
         max_file_size: walk.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        ignore_files: !walk.no_ignore,
     };
     paths
         .iter()

@@ -17,9 +17,10 @@ use crate::printer::{Count, Json, Paths, Sink, Standard};
 use crate::progress::{stderr_colors, Bar};
 use crate::{locations, output, QueryError, Reported};
 
-/// The longest line `--batch` takes as a query, in bytes: longer ones get an
-/// error object, and memory stays bounded whatever the input (`/dev/zero`).
-pub const MAX_BATCH_LINE: usize = 8192;
+/// The longest line `--batch` takes as a query, in bytes: the longest query
+/// (longer ones get an error object, and memory stays bounded whatever the
+/// input, `/dev/zero` included).
+pub const MAX_BATCH_LINE: usize = cerca_core::query::limits::MAX_QUERY_BYTES;
 
 const FOOTER: Style = Style::new().dimmed();
 
@@ -140,7 +141,13 @@ fn search(
     };
     let parsed = parse(query, args.literal).map_err(|error| QueryError::new(query, error))?;
     if args.explain {
-        output::note(&index.explain(&parsed).to_string());
+        let text = index
+            .explain(&parsed, options.operator)
+            .map_err(|error| match error {
+                Error::Query(error) => QueryError::new(query, error).into(),
+                other => anyhow::Error::new(other),
+            })?;
+        output::note(text.trim_end_matches('\n'));
     }
     let results = index
         .search_parsed(&parsed, &options)
@@ -238,6 +245,7 @@ fn display_list(paths: &[PathBuf]) -> String {
 
 /// The query's tree: in cerca's language, or plain words with `--literal`.
 fn parse(query: &str, literal: bool) -> Result<Node, ParseError> {
+    cerca_core::query::limits::check_length(query)?;
     if literal {
         cerca_core::query::parse_literal(query)
     } else {

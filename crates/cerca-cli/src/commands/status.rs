@@ -45,6 +45,8 @@ struct Folder {
 #[derive(Serialize)]
 struct Options {
     hidden: bool,
+    /// .gitignore, .ignore and .git/info/exclude are honoured (false: --no-ignore).
+    ignore_files: bool,
     follow: bool,
     include: Vec<String>,
     exclude: Vec<String>,
@@ -94,6 +96,7 @@ fn folder(status: &RootStatus, documents: usize, report: Option<&LastReport>) ->
         documents,
         options: Options {
             hidden: options.hidden,
+            ignore_files: options.ignore_files,
             follow: options.follow_symlinks,
             include: options.include.clone(),
             exclude: options.exclude.clone(),
@@ -198,6 +201,9 @@ fn describe(options: &Options) -> Vec<String> {
     let mut flags = Vec::new();
     if options.hidden {
         flags.push("--hidden".to_owned());
+    }
+    if !options.ignore_files {
+        flags.push("--no-ignore".to_owned());
     }
     if options.follow {
         flags.push("--follow".to_owned());

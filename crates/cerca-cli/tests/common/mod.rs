@@ -517,3 +517,43 @@ impl Sandbox {
 pub fn has_escape(bytes: &[u8]) -> bool {
     bytes.contains(&0x1b)
 }
+
+/// `sh -c script` in the sandbox's working directory and environment.
+pub fn shell(sandbox: &Sandbox, script: &str) -> std::process::Command {
+    let mut command = std::process::Command::new("sh");
+    command.arg("-c").arg(script);
+    with_environment(sandbox, command)
+}
+
+/// `command` with the sandbox's working directory and environment.
+pub fn with_environment(
+    sandbox: &Sandbox,
+    mut command: std::process::Command,
+) -> std::process::Command {
+    command.current_dir(sandbox.work());
+    for (key, value) in sandbox.std_command().get_envs() {
+        match value {
+            Some(value) => command.env(key, value),
+            None => command.env_remove(key),
+        };
+    }
+    command
+}
+
+/// Runs `script` as root in a mount namespace of its own (a tmpfs mounted
+/// there is seen by nothing else); `None` where that is not allowed.
+pub fn in_mount_namespace(sandbox: &Sandbox, script: &str) -> Option<std::process::Output> {
+    let output = with_environment(sandbox, std::process::Command::new("unshare"))
+        .args(["--mount", "--propagation", "private", "sh", "-c", script])
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("cannot mount")
+        || stderr.contains("unshare failed")
+        || stderr.contains("Operation not permitted")
+    {
+        eprintln!("skipped: no mount namespace here: {stderr}");
+        return None;
+    }
+    Some(output)
+}

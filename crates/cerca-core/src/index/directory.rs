@@ -21,6 +21,7 @@ use tantivy::directory::{
 use tantivy::Directory;
 
 use super::private::private_options;
+use crate::error::cannot_write;
 
 #[derive(Clone, Debug)]
 pub(crate) struct PrivateDirectory {
@@ -56,6 +57,39 @@ impl TerminatingWrite for SyncedFile {
         self.0.flush()?;
         self.0.sync_data()
     }
+}
+
+/// The lock a reader takes while it opens segments (so that a writer's
+/// cleanup removes none of them meanwhile), where it cannot open the lock file
+/// for writing: the same lock, on the file opened for reading. With no lock
+/// file at all, no writer ever worked here: there is nothing to wait for.
+fn reader_lock(path: &Path) -> Result<DirectoryLock, LockError> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Ok(DirectoryLock::from(Box::new(())))
+        }
+        Err(error) => return Err(LockError::wrap_io_error(error)),
+    };
+    lock_exclusive(&file).map_err(LockError::wrap_io_error)?;
+    // Dropping the file releases the lock.
+    Ok(DirectoryLock::from(Box::new(file)))
+}
+
+#[cfg(unix)]
+fn lock_exclusive(file: &File) -> io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a descriptor this function's caller keeps open.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &File) -> io::Result<()> {
+    Ok(())
 }
 
 impl Directory for PrivateDirectory {
@@ -102,7 +136,12 @@ impl Directory for PrivateDirectory {
         if !path.exists() {
             let _ = private_options().write(true).create(true).open(&path);
         }
-        self.inner.acquire_lock(lock)
+        match self.inner.acquire_lock(lock) {
+            Err(LockError::IoError(error)) if lock.is_blocking && cannot_write(&error) => {
+                reader_lock(&path)
+            }
+            other => other,
+        }
     }
 
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {

@@ -243,7 +243,15 @@ impl Index {
     /// (a kill, a full disk) are removed.
     pub fn writer(&self) -> Result<IndexWriter<'_>> {
         if let Some(dir) = self.path() {
-            private::make_dir_private(dir)?;
+            private::make_dir_private(dir).map_err(|error| match error {
+                Error::Io { source, .. } if crate::error::cannot_write(&source) => {
+                    Error::ReadOnly {
+                        path: dir.to_path_buf(),
+                        reason: source.to_string(),
+                    }
+                }
+                other => other,
+            })?;
         }
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())

@@ -9,6 +9,10 @@ use super::{datetime, day_to_datetime, key_term, path_bytes, Index};
 use crate::error::Result;
 use crate::Document;
 
+/// How many times a purge waits for tantivy's own merges, and how long each time.
+const PURGE_ATTEMPTS: u32 = 200;
+const PURGE_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// What the sync knows of a file besides what a [`Document`] says: enough to
 /// tell, on the next sync, whether it may have changed unseen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,22 +109,33 @@ impl<'a> IndexWriter<'a> {
     /// Rewrites the segments holding deleted or replaced documents without
     /// them: until then their text is still in the index files.
     pub(crate) fn purge_deleted(&mut self) -> Result<()> {
-        let engine = |e| self.index.engine_error(e);
-        let with_deletes: Vec<_> = self
-            .index
-            .index
-            .searchable_segment_metas()
-            .map_err(engine)?
-            .into_iter()
-            .filter(|meta| meta.has_deletes())
-            .map(|meta| meta.id())
-            .collect();
-        if with_deletes.is_empty() {
-            return Ok(());
+        let index = self.index;
+        let engine = |e| index.engine_error(e);
+        for attempt in 0.. {
+            let with_deletes: Vec<_> = index
+                .index
+                .searchable_segment_metas()
+                .map_err(engine)?
+                .into_iter()
+                .filter(|meta| meta.has_deletes())
+                .map(|meta| meta.id())
+                .collect();
+            if with_deletes.is_empty() {
+                break;
+            }
+            match self.writer.merge(&with_deletes).wait() {
+                Ok(_) => break,
+                // tantivy's own merges (started by the last commit) hold some of
+                // them: they drop deleted documents too; once they end, the
+                // segments left are ours to rewrite.
+                Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < PURGE_ATTEMPTS => {
+                    std::thread::sleep(PURGE_RETRY);
+                }
+                Err(error) => return Err(engine(error)),
+            }
         }
-        self.writer.merge(&with_deletes).wait().map_err(engine)?;
         // Our searcher still holds the old segments; files in use are kept.
-        self.index.reload()?;
+        index.reload()?;
         self.remove_leftover_files()
     }
 

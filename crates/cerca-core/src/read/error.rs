@@ -137,6 +137,9 @@ pub enum SkipReason {
     /// A hidden file or directory (name starting with `.`), while `hidden` is off
     /// (a directory is reported once, and not entered).
     Hidden,
+    /// Matched by a `.gitignore` or `.ignore` file, while `ignore_files` is on
+    /// (a directory is reported once, and not entered).
+    Ignored,
     /// A symbolic link, while `follow_symlinks` is off.
     Symlink,
     /// Not a regular file nor a directory (FIFO, socket, device): never read.
@@ -158,6 +161,7 @@ impl std::fmt::Display for SkipReason {
             }
             SkipReason::Excluded => f.write_str("excluded"),
             SkipReason::Hidden => f.write_str("hidden"),
+            SkipReason::Ignored => f.write_str("ignored (.gitignore, .ignore)"),
             SkipReason::Symlink => f.write_str("symbolic link not followed"),
             SkipReason::NotRegularFile => f.write_str("not a regular file"),
             SkipReason::Binary => f.write_str("binary content"),

@@ -56,6 +56,7 @@ pub mod epub;
 mod error;
 mod file;
 pub mod html;
+mod ignore_files;
 mod lines;
 pub mod markdown;
 pub mod odt;

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
+use super::ignore_files::IgnoreRules;
 use super::{kind_of, Extractors, ReadError, SkipReason, DEFAULT_MAX_FILE_SIZE};
 
 /// How to walk a root.
@@ -34,6 +35,10 @@ pub struct WalkOptions {
     /// Files bigger than this many bytes are skipped ([`SkipReason::TooLarge`]).
     /// Default: [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: u64,
+    /// Skip what `.gitignore` files (inside a git repository), `.ignore` files
+    /// and `.git/info/exclude` exclude, as ripgrep does
+    /// ([`SkipReason::Ignored`]); the root itself is always walked. Default: `true`.
+    pub ignore_files: bool,
 }
 
 impl Default for WalkOptions {
@@ -44,6 +49,7 @@ impl Default for WalkOptions {
             include: Vec::new(),
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            ignore_files: true,
         }
     }
 }
@@ -181,6 +187,7 @@ pub fn walk(root: &Path, options: &WalkOptions, extractors: &Extractors) -> Walk
         exclude: None,
         supported: HashSet::new(),
         skipped_folders: Vec::new(),
+        ignores: None,
     })
 }
 
@@ -195,6 +202,8 @@ pub struct Walk {
     exclude: Option<GlobSet>,
     supported: HashSet<String>,
     skipped_folders: Vec<PathBuf>,
+    /// The `.gitignore`/`.ignore` rules in force, if they are honoured.
+    ignores: Option<IgnoreRules>,
 }
 
 impl Walk {
@@ -215,6 +224,9 @@ impl Walk {
             .follow_links(options.follow_symlinks)
             .sort_by_file_name()
             .into_iter();
+        let ignores = options
+            .ignore_files
+            .then(|| IgnoreRules::for_root(&canonical));
         Ok(Walk {
             inner: Some(inner),
             pending: None,
@@ -225,6 +237,7 @@ impl Walk {
             exclude,
             supported: extractors.kinds().into_iter().map(str::to_string).collect(),
             skipped_folders: Vec::new(),
+            ignores,
         })
     }
 
@@ -262,6 +275,17 @@ impl Walk {
             }
             return skipped(SkipReason::Hidden);
         }
+        let ignored = entry.depth() > 0
+            && self
+                .ignores
+                .as_mut()
+                .is_some_and(|rules| rules.is_ignored(path, entry.depth(), file_type.is_dir()));
+        if ignored {
+            if file_type.is_dir() {
+                self.skip_dir();
+            }
+            return skipped(SkipReason::Ignored);
+        }
         let relative = match path.strip_prefix(&self.root) {
             Ok(relative) if !relative.as_os_str().is_empty() => relative,
             // The root itself (a file given as root): match its name.
@@ -279,6 +303,9 @@ impl Walk {
             if entry.depth() > 0 && excluded {
                 self.skip_dir();
                 return skipped(SkipReason::Excluded);
+            }
+            if let Some(rules) = self.ignores.as_mut() {
+                rules.enter(path, entry.depth());
             }
             return None;
         }

@@ -5,10 +5,14 @@
 //! and fuzzy terms. Stopwords are dropped from the bag of words unless the
 //! query has nothing else; phrases keep them, since the index does.
 
+use std::collections::HashSet;
 use std::ops::Bound;
 use std::time::{Duration, SystemTime};
 
-use cerca_query::{AgoUnit, DateField, DatePoint, DateRange, Expr, Node, TermKind, TextField};
+use cerca_query::{
+    AgoUnit, DateField, DatePoint, DateRange, Expr, Node, ParseError, ParseErrorKind, Span,
+    TermKind, TextField,
+};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
     Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
@@ -36,6 +40,13 @@ const PROXIMITY_SLOP: u32 = 3;
 /// squad-it dev questions (OR, top 100): MRR@10 0.7930 without, 0.7968 with
 /// 0.1 (0.7937 with 0.3, 0.7685 with 1.0); slops 1 to 12 within ±0.001.
 const PROXIMITY_WEIGHT: f32 = 0.1;
+/// At most this many pairs of consecutive words earn the proximity bonus:
+/// each is a sloppy phrase to match, and a long query would have a hundred.
+pub const MAX_PROXIMITY_PAIRS: usize = 16;
+/// How often one stem may occur in a phrase with slop: matching such a
+/// phrase grows exponentially with the repeats (measured on the bulk corpus:
+/// `"di di di di di di di di"~100` took 25 s and 2.6 GB).
+pub const MAX_REPEATS_IN_SLOPPY_PHRASE: usize = 3;
 /// Weight of a word's other genders and numbers against the word as typed.
 const INFLECTION_WEIGHT: f32 = 0.9;
 /// Score added per matched clause when ranking by how many words match.
@@ -73,6 +84,36 @@ enum Scope {
     Only(TextField),
 }
 
+impl Scope {
+    /// The schema's fields of stems, by name.
+    fn stemmed_fields(self) -> &'static str {
+        match self {
+            Scope::TitleAndBody => "title, body",
+            Scope::Only(TextField::Title) => "title",
+            Scope::Only(TextField::Body) => "body",
+        }
+    }
+
+    /// The schema's fields of folded word forms, by name.
+    fn word_form_fields(self) -> &'static str {
+        match self {
+            Scope::TitleAndBody => "title_words, body_words",
+            Scope::Only(TextField::Title) => "title_words",
+            Scope::Only(TextField::Body) => "body_words",
+        }
+    }
+}
+
+/// A date range as the explanation shows it: `[start, end)`.
+fn describe_range(range: &DateRange) -> String {
+    let point = |p: &Option<DatePoint>, open: &str| match p {
+        Some(DatePoint::Day(day)) => format!("{:04}-{:02}-{:02}", day.year, day.month, day.day),
+        Some(DatePoint::Ago { amount, unit }) => format!("{amount}{unit:?} ago"),
+        None => open.to_owned(),
+    };
+    format!("[{}, {})", point(&range.start, "…"), point(&range.end, "…"))
+}
+
 /// How the clauses of a list combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Join {
@@ -84,10 +125,12 @@ enum Join {
     Either,
 }
 
-/// The tantivy query for a tree, and what to highlight.
+/// The tantivy query for a tree, what to highlight, and (for `--explain`)
+/// the index terms it looks up, one line per query clause.
 pub(crate) struct Compiled {
     pub query: Box<dyn Query>,
     pub highlight: Highlight,
+    pub lookups: Vec<String>,
 }
 
 pub(crate) struct Compiler<'a> {
@@ -102,6 +145,9 @@ pub(crate) struct Compiler<'a> {
     proximity_terms: Vec<String>,
     now: SystemTime,
     highlight: Highlight,
+    /// The first part of the query that cannot be searched as written.
+    error: Option<ParseError>,
+    lookups: Vec<String>,
 }
 
 impl<'a> Compiler<'a> {
@@ -121,17 +167,36 @@ impl<'a> Compiler<'a> {
             proximity_terms: Vec::new(),
             now: SystemTime::now(),
             highlight: Highlight::default(),
+            error: None,
+            lookups: Vec::new(),
         }
     }
 
-    pub fn compile(mut self, root: &Node) -> Compiled {
+    /// The tantivy query for `root`; an error pointing into the query for
+    /// what cannot be searched (an invalid path glob, a phrase too costly).
+    pub fn compile(mut self, root: &Node) -> Result<Compiled, ParseError> {
         self.keep_stopwords = self.only_stopwords(root);
         let query = self.node(root, Scope::TitleAndBody, false);
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
         let query = query.map(|query| self.with_proximity(query));
-        Compiled {
+        Ok(Compiled {
             query: query.unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
             highlight: self.highlight,
-        }
+            lookups: self.lookups,
+        })
+    }
+
+    /// Notes, for `--explain`, what a clause looks up in which fields.
+    fn note(&mut self, fields: &str, what: String, written: &str, negated: bool) {
+        let excluded = if negated { " (excluded)" } else { "" };
+        self.lookups
+            .push(format!("{fields}: {what}   <- {written}{excluded}"));
+    }
+
+    fn fail(&mut self, kind: ParseErrorKind, span: Span) {
+        self.error.get_or_insert(ParseError::new(kind, span));
     }
 
     /// Adds to the score of documents where consecutive query words stand
@@ -142,10 +207,11 @@ impl<'a> Compiler<'a> {
             return query;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        for pair in self.proximity_terms.windows(2) {
-            if pair[0] == pair[1] {
-                continue;
-            }
+        let pairs = self
+            .proximity_terms
+            .windows(2)
+            .filter(|pair| pair[0] != pair[1]);
+        for pair in pairs.take(MAX_PROXIMITY_PAIRS) {
             let terms = vec![
                 (0, Term::from_field_text(self.fields.body, &pair[0])),
                 (1, Term::from_field_text(self.fields.body, &pair[1])),
@@ -183,7 +249,10 @@ impl<'a> Compiler<'a> {
                     self.word_form(&term.text, scope, negated, Some(distance))
                 }
             },
-            Expr::Phrase(phrase) => self.phrase(&phrase.text, phrase.slop, scope, negated),
+            Expr::Phrase(phrase) => {
+                self.check_repeats(&phrase.text, phrase.slop, node.span);
+                self.phrase(&phrase.text, phrase.slop, scope, negated)
+            }
             Expr::Implicit(items) => {
                 let join = match self.operator {
                     Operator::All => Join::All,
@@ -196,15 +265,24 @@ impl<'a> Compiler<'a> {
             Expr::Not(_) => self.clauses(std::slice::from_ref(node), Join::All, scope, negated),
             Expr::Required(inner) => self.node(inner, scope, negated),
             Expr::Field { field, inner } => self.node(inner, Scope::Only(*field), negated),
-            Expr::Path(pattern) => self.path(pattern),
-            Expr::Ext(ext) => Some(Box::new(TermQuery::new(
-                Term::from_field_text(
-                    self.fields.kind,
-                    &ext.trim_start_matches('.').to_lowercase(),
-                ),
-                IndexRecordOption::Basic,
-            ))),
-            Expr::Date { field, range } => Some(self.date(*field, range)),
+            Expr::Path(pattern) => self.path(pattern, node.span),
+            Expr::Ext(ext) => {
+                let kind = ext.trim_start_matches('.').to_lowercase();
+                self.note("kind", format!("term {kind}"), &node.to_string(), negated);
+                Some(Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.kind, &kind),
+                    IndexRecordOption::Basic,
+                )))
+            }
+            Expr::Date { field, range } => {
+                let name = match field {
+                    DateField::Date => "date",
+                    DateField::Modified => "modified",
+                };
+                let what = format!("instants in {}", describe_range(range));
+                self.note(name, what, &node.to_string(), negated);
+                Some(self.date(*field, range))
+            }
             Expr::Boost { inner, factor } => {
                 let inner = self.node(inner, scope, negated)?;
                 Some(Box::new(BoostQuery::new(inner, *factor)))
@@ -225,7 +303,12 @@ impl<'a> Compiler<'a> {
         // Under the OR fallback, the words that may be missing (filters,
         // fields, `+` and `-` words never may): one of them at least.
         let mut some_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // `di di di`, `a* OR a* OR a*`: the same clause again adds only work.
+        let mut seen: HashSet<String> = HashSet::new();
         for item in items {
+            if !seen.insert(item.to_string()) {
+                continue;
+            }
             let (occur, query) = match &item.expr {
                 Expr::Not(inner) => match self.node(inner, scope, !negated) {
                     Some(query) if join == Join::Either => (Occur::Should, everything_but(query)),
@@ -294,6 +377,8 @@ impl<'a> Compiler<'a> {
                 self.proximity_terms.push(variants[0].clone());
             }
         }
+        let what = format!("term {}", variants.join(" | "));
+        self.note(scope.stemmed_fields(), what, text, negated);
         Some(self.per_field(scope, |fields, field| {
             let (stemmed, _) = fields.text_fields(field);
             let alternatives: Vec<Box<dyn Query>> = variants
@@ -328,6 +413,16 @@ impl<'a> Compiler<'a> {
     ) -> Option<Box<dyn Query>> {
         let mut terms: Vec<(usize, String)> = self.analyzer.terms(text);
         let first = terms.first()?.0;
+        let words: Vec<&str> = terms.iter().map(|(_, term)| term.as_str()).collect();
+        let what = match (words.len(), slop) {
+            (1, _) => format!("term {}", words[0]),
+            (_, 0) => format!("phrase [{}]", words.join(" ")),
+            _ => format!(
+                "phrase [{}] with up to {slop} words between",
+                words.join(" ")
+            ),
+        };
+        self.note(scope.stemmed_fields(), what, text, negated);
         for (position, term) in &mut terms {
             *position -= first;
             if !negated && !self.stopwords.contains_term(term) {
@@ -367,6 +462,11 @@ impl<'a> Compiler<'a> {
             .analyze(text, |t| words.push(t.word.to_owned()));
         let word = words.pop()?;
         let distance = fuzzy.map(|distance| distance.unwrap_or_else(|| automatic_distance(&word)));
+        let what = match distance {
+            None => format!("word forms starting with {word}"),
+            Some(d) => format!("word forms within {d} edits of {word}"),
+        };
+        self.note(scope.word_form_fields(), what, text, negated);
         if !negated {
             match distance {
                 None => self.highlight.add(QueryWord::Prefix(word.clone())),
@@ -420,11 +520,46 @@ impl<'a> Compiler<'a> {
     }
 
     /// `path:` with a fragment (`cucina`) or a glob (`cucina/*.md`).
-    fn path(&self, pattern: &str) -> Option<Box<dyn Query>> {
+    fn path(&mut self, pattern: &str, span: Span) -> Option<Box<dyn Query>> {
         let regex = path_regex(pattern);
-        RegexQuery::from_pattern(&regex, self.fields.path)
-            .ok()
-            .map(|q| Box::new(q) as Box<dyn Query>)
+        if let Some(regex) = &regex {
+            self.note("path", format!("paths matching {regex}"), pattern, false);
+        }
+        match regex.map(|regex| RegexQuery::from_pattern(&regex, self.fields.path)) {
+            Some(Ok(query)) => Some(Box::new(query)),
+            Some(Err(_)) | None => {
+                // Left out, the clause would broaden the search: say so instead.
+                self.fail(
+                    ParseErrorKind::BadPathGlob {
+                        pattern: pattern.to_owned(),
+                    },
+                    span,
+                );
+                None
+            }
+        }
+    }
+
+    /// Refuses a sloppy phrase repeating one stem more than
+    /// [`MAX_REPEATS_IN_SLOPPY_PHRASE`] times (`casa case casa…` repeat `cas`).
+    fn check_repeats(&mut self, text: &str, slop: u32, span: Span) {
+        if slop == 0 {
+            return;
+        }
+        let terms = self.analyzer.terms(text);
+        let most = terms
+            .iter()
+            .map(|(_, term)| terms.iter().filter(|(_, other)| other == term).count())
+            .max()
+            .unwrap_or(0);
+        if most > MAX_REPEATS_IN_SLOPPY_PHRASE {
+            let kind = ParseErrorKind::OverLimit {
+                what: "repeats of one word in a phrase with slop",
+                found: most,
+                limit: MAX_REPEATS_IN_SLOPPY_PHRASE,
+            };
+            self.fail(kind, span);
+        }
     }
 
     fn date(&self, field: DateField, range: &DateRange) -> Box<dyn Query> {
@@ -554,14 +689,15 @@ fn automatic_distance(word: &str) -> u8 {
 /// component, and to the end of the path: `cucina/*` matches
 /// `/home/me/ricette/cucina/pasta.md` but not `cucina/dolci/torta.txt`
 /// (`cucina/**` does). A plain fragment matches anywhere. Case is ignored.
-pub(crate) fn path_regex(pattern: &str) -> String {
+/// `None` for a glob with an unclosed or empty `[…]`.
+pub(crate) fn path_regex(pattern: &str) -> Option<String> {
     let is_glob = pattern.contains(['*', '?', '[']);
     let mut regex = String::from("(?i)");
     if !is_glob {
         regex.push_str(".*");
         push_escaped(&mut regex, pattern);
         regex.push_str(".*");
-        return regex;
+        return Some(regex);
     }
     let pattern = pattern.trim_start_matches("./");
     if !pattern.starts_with('/') {
@@ -577,7 +713,18 @@ pub(crate) fn path_regex(pattern: &str) -> String {
             '*' => regex.push_str("[^/]*"),
             '?' => regex.push_str("[^/]"),
             '[' => {
-                let class: String = chars.by_ref().take_while(|&c| c != ']').collect();
+                let mut class = String::new();
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        closed = true;
+                        break;
+                    }
+                    class.push(c);
+                }
+                if !closed || class.is_empty() || class == "!" {
+                    return None;
+                }
                 regex.push('[');
                 let class = class
                     .strip_prefix('!')
@@ -594,7 +741,7 @@ pub(crate) fn path_regex(pattern: &str) -> String {
             c => push_escaped(&mut regex, &c.to_string()),
         }
     }
-    regex
+    Some(regex)
 }
 
 /// Appends `text` with the regex meta characters escaped.
@@ -620,10 +767,19 @@ mod tests {
 
     #[test]
     fn path_patterns_become_anchored_regexes() {
-        assert_eq!(path_regex("cucina"), "(?i).*cucina.*");
-        assert_eq!(path_regex("cucina/*"), "(?i)(.*/)?cucina/[^/]*");
-        assert_eq!(path_regex("*.md"), "(?i)(.*/)?[^/]*\\.md");
-        assert_eq!(path_regex("docs/**"), "(?i)(.*/)?docs/.*");
-        assert_eq!(path_regex("a?[!x].txt"), "(?i)(.*/)?a[^/][^x]\\.txt");
+        assert_eq!(path_regex("cucina").as_deref(), Some("(?i).*cucina.*"));
+        assert_eq!(
+            path_regex("cucina/*").as_deref(),
+            Some("(?i)(.*/)?cucina/[^/]*")
+        );
+        assert_eq!(path_regex("*.md").as_deref(), Some("(?i)(.*/)?[^/]*\\.md"));
+        assert_eq!(path_regex("docs/**").as_deref(), Some("(?i)(.*/)?docs/.*"));
+        assert_eq!(
+            path_regex("a?[!x].txt").as_deref(),
+            Some("(?i)(.*/)?a[^/][^x]\\.txt")
+        );
+        for invalid in ["[abc", "a[b", "x[]", "x[!]/*"] {
+            assert_eq!(path_regex(invalid), None, "{invalid}");
+        }
     }
 }

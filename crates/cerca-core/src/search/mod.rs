@@ -51,9 +51,10 @@ pub enum SortOrder {
 /// What to search and how to return it.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
-    /// How many hits to return.
+    /// How many hits to return (any number: a page never holds more hits
+    /// than the index has documents).
     pub limit: usize,
-    /// How many hits to skip first (for paging).
+    /// How many hits to skip first (for paging; past the last hit, none).
     pub offset: usize,
     pub operator: Operator,
     pub sort: SortOrder,
@@ -129,6 +130,7 @@ impl Index {
     /// # Ok(()) }
     /// ```
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<SearchResults> {
+        cerca_query::limits::check_length(query)?;
         let node = cerca_query::parse(query)?;
         self.search_parsed(&node, options)
     }
@@ -149,8 +151,9 @@ impl Index {
 
     fn search_unguarded(&self, node: &Node, options: &SearchOptions) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
+        cerca_query::limits::check(node)?;
         let mut compiled =
-            Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node);
+            Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node)?;
         let mut relaxed = false;
         let (mut found, mut total) = self.collect(
             &searcher,
@@ -163,7 +166,7 @@ impl Index {
             && has_several_clauses(node)
         {
             compiled =
-                Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node);
+                Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node)?;
             (found, total) = self.collect(
                 &searcher,
                 self.restrict(compiled.query.box_clone(), options),
@@ -189,15 +192,43 @@ impl Index {
         })
     }
 
-    /// How a parsed query is understood: its tree, then the index terms it looks up.
-    pub fn explain(&self, node: &Node) -> String {
+    /// How a parsed query is understood with this operator: its tree, how
+    /// words side by side combine, then per clause the index terms it looks
+    /// up and in which fields (by name).
+    ///
+    /// ```
+    /// use cerca_core::{Index, Operator};
+    ///
+    /// # fn main() -> cerca_core::Result<()> {
+    /// let index = Index::create_in_ram()?;
+    /// let node = cerca_core::query::parse("esercitazione bielorus*")?;
+    /// let text = index.explain(&node, Operator::Any)?;
+    /// assert!(text.contains("title, body: term esercit"), "{text}");
+    /// assert!(text.contains("title_words, body_words: word forms starting with bielorus"));
+    /// assert!(text.contains("any of them"));
+    /// # Ok(()) }
+    /// ```
+    pub fn explain(&self, node: &Node, operator: Operator) -> Result<String> {
+        cerca_query::limits::check(node)?;
         let compiled =
-            Compiler::new(self.fields, &self.stopwords, Operator::All, false).compile(node);
-        format!(
-            "{}\nsearches: {:?}",
-            cerca_query::explain(node).trim_end(),
-            compiled.query
-        )
+            Compiler::new(self.fields, &self.stopwords, operator, false).compile(node)?;
+        let joined = match operator {
+            Operator::All => "words side by side: all of them must match (AND)",
+            Operator::Any => "words side by side: any of them may match (OR, ranked)",
+        };
+        let mut text = format!(
+            "{}\n{joined}\nindex terms looked up:\n",
+            cerca_query::explain(node).trim_end()
+        );
+        for line in &compiled.lookups {
+            text.push_str("  ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        if compiled.lookups.is_empty() {
+            text.push_str("  none (the query holds only stopwords or exclusions)\n");
+        }
+        Ok(text)
     }
 
     /// The number of documents matching `query`.
@@ -234,10 +265,14 @@ impl Index {
         query: Box<dyn Query>,
         options: &SearchOptions,
     ) -> Result<(Vec<ScoredAddress>, usize)> {
-        if options.limit == 0 {
+        // No page holds more hits than the index has documents: a huge
+        // limit or offset (a server passing a user's through) costs nothing.
+        let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let limit = options.limit.min(documents.saturating_sub(options.offset));
+        if limit == 0 {
             return Ok((Vec::new(), searcher.search(&*query, &Count)?));
         }
-        let top = TopDocs::with_limit(options.limit).and_offset(options.offset);
+        let top = TopDocs::with_limit(limit).and_offset(options.offset);
         Ok(match options.sort {
             SortOrder::Score => {
                 let (found, total) = searcher.search(&*query, &(top.order_by_score(), Count))?;
