@@ -90,7 +90,8 @@ impl SyncProgress for Bar {
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         bar.set_draw_target(if self.plain {
-            ProgressDrawTarget::term_like(Box::new(PlainLine))
+            // At most 20 redraws a second, as indicatif draws on a terminal.
+            ProgressDrawTarget::term_like_with_hz(Box::new(PlainLine), 20)
         } else {
             ProgressDrawTarget::stderr()
         });
