@@ -156,15 +156,7 @@ fn last_used(dir: &Path) -> SystemTime {
 /// Records that the cache in `dir` was used now. Only eviction reads it: a
 /// stamp that cannot be written is not worth failing a search for.
 pub fn note_used(dir: &Path) {
-    let stamp = dir.join(USED_FILE);
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    if let Ok(file) = options.open(&stamp) {
+    if let Ok(file) = super::private_file(&dir.join(USED_FILE)) {
         let _ = file.set_modified(SystemTime::now());
     }
 }

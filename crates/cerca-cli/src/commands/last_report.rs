@@ -125,14 +125,7 @@ impl Skipped {
         indexed: &HashSet<PathBuf>,
     ) -> LastReport {
         let mut heard: Vec<(Heard, Heard)> = vec![Default::default(); folders.len()];
-        let folder_of = |path: &Path| {
-            folders
-                .iter()
-                .enumerate()
-                .filter(|(_, folder)| path.starts_with(folder))
-                .max_by_key(|(_, folder)| folder.as_os_str().len())
-                .map(|(i, _)| i)
-        };
+        let folder_of = |path: &Path| super::folder_of(folders, path);
         for (path, message) in &sync.failures {
             if let Some(i) = folder_of(path) {
                 hear(&mut heard[i].0, reason_of(path, message), path);
@@ -237,7 +230,7 @@ impl LastReport {
         let path = index_dir.join(FILE);
         let temporary = index_dir.join(format!("{FILE}.tmp"));
         let bytes = serde_json::to_vec(self)?;
-        let mut file = private_file(&temporary)
+        let mut file = super::private_file(&temporary)
             .with_context(|| format!("cannot write {}", temporary.display()))?;
         file.write_all(&bytes)
             .with_context(|| format!("cannot write {}", temporary.display()))?;
@@ -258,16 +251,4 @@ impl LastReport {
     pub fn folder(&self, path: &Path) -> Option<&FolderReport> {
         self.folders.iter().find(|f| f.path.to_path() == path)
     }
-}
-
-/// A new file only its owner can read, as every file of an index.
-fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }

@@ -47,6 +47,30 @@ pub fn about_index(error: Error, dir: &Path, doing: impl FnOnce() -> String) -> 
     }
 }
 
+/// Which of `folders` `path` belongs to: the deepest one it is under (a
+/// folder inside another is synced on its own, with its own options).
+pub fn folder_of(folders: &[PathBuf], path: &Path) -> Option<usize> {
+    folders
+        .iter()
+        .enumerate()
+        .filter(|(_, folder)| path.starts_with(folder))
+        .max_by_key(|(_, folder)| folder.as_os_str().len())
+        .map(|(i, _)| i)
+}
+
+/// A new file (or an old one, emptied) only its owner can read, as every
+/// file cerca keeps.
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 /// The folders given on the command line, each with the walk options given.
 pub fn roots(paths: &[PathBuf], walk: &WalkArgs) -> Vec<Root> {
     let options = WalkOptions {

@@ -108,22 +108,14 @@ fn folder(status: &RootStatus, documents: usize, report: Option<&LastReport>) ->
     }
 }
 
-/// How many of `files` each folder holds: a file belongs to the deepest
-/// folder it is under (a folder inside another is synced on its own).
+/// How many of `files` each folder holds (see [`super::folder_of`]).
 fn documents_per_folder<'a>(
     folders: &[PathBuf],
     files: impl Iterator<Item = &'a Path>,
 ) -> Vec<usize> {
     let mut counts = vec![0; folders.len()];
-    for file in files {
-        let deepest = folders
-            .iter()
-            .enumerate()
-            .filter(|(_, folder)| file.starts_with(folder))
-            .max_by_key(|(_, folder)| folder.as_os_str().len());
-        if let Some((i, _)) = deepest {
-            counts[i] += 1;
-        }
+    for i in files.filter_map(|file| super::folder_of(folders, file)) {
+        counts[i] += 1;
     }
     counts
 }
