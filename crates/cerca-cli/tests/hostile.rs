@@ -86,3 +86,81 @@ fn hostile_files_fail_alone_and_the_rest_is_indexed() {
     let again = sandbox.run(&["index", "--index", "idx"]);
     assert_eq!(again.summary()["unchanged"], 3, "{}", again.stdout);
 }
+
+/// 100,000 tiny pages: quadratic in pdf-extract, so its worker works for
+/// minutes on it.
+fn many_pages_pdf() -> Vec<u8> {
+    let pages = 100_000;
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 5)).collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        )
+        .into_bytes(),
+        pdf::stream("", b"BT /F1 12 Tf 72 720 Td (pagina) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    let page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << /F1 4 0 R >> >> >>";
+    objects.extend(std::iter::repeat_n(page.to_vec(), pages));
+    pdf::pdf(&objects, "")
+}
+
+/// The processes whose parent is `pid`.
+fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // "pid (comm) state ppid …": the comm may hold spaces.
+            let after = stat.rsplit_once(')')?.1;
+            let parent: u32 = after.split_whitespace().nth(1)?.parse().ok()?;
+            (parent == pid).then_some(child)
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_extraction_worker_dies_with_a_killed_cerca() {
+    let sandbox = Sandbox::new();
+    sandbox.write("docs/molte-pagine.pdf", many_pages_pdf());
+    let mut cerca = sandbox
+        .std_command()
+        .args(["index", "--index", "idx", "docs"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start cerca");
+    let started = Instant::now();
+    let worker = loop {
+        if let Some(&worker) = children_of(cerca.id()).first() {
+            break worker;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no worker started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    cerca.kill().expect("SIGKILL cerca");
+    cerca.wait().expect("reap cerca");
+    let alive = || std::path::Path::new(&format!("/proc/{worker}")).exists();
+    let killed = Instant::now();
+    while alive() && killed.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let still = alive();
+    if still {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &worker.to_string()])
+            .status();
+    }
+    assert!(!still, "the worker {worker} outlived its cerca");
+}

@@ -514,3 +514,83 @@ fn a_full_disk_is_said_in_words_and_leaves_no_partial_files() {
         );
     }
 }
+
+#[test]
+fn a_cache_without_its_marker_or_turned_into_a_file_heals() {
+    let sandbox = Sandbox::new();
+    write_big_folder(&sandbox, 20);
+    let search = || sandbox.run(&["search", "-c", COMMON_WORD, "big"]);
+    search().stdout_has("20\n");
+    let cache = fs::read_dir(sandbox.cache().join("cerca"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .next()
+        .unwrap();
+    fs::remove_file(cache.join("cerca-index.json")).unwrap();
+    search().code(0).stdout_has("20\n");
+    fs::remove_dir_all(&cache).unwrap();
+    fs::write(&cache, "non un indice").unwrap();
+    search().code(0).stdout_has("20\n");
+}
+
+#[test]
+fn a_rebuild_after_the_roots_file_is_damaged_keeps_the_folders() {
+    let sandbox = Sandbox::new();
+    write_big_folder(&sandbox, 20);
+    sandbox.run(&["index", "--index", "idx", "big"]).code(0);
+    fs::write(sandbox.path("idx/cerca-roots.json"), "{").unwrap();
+    sandbox.run(&["index", "--index", "idx"]).code(2);
+    sandbox
+        .run(&["index", "--index", "idx", "--rebuild"])
+        .code(0);
+    assert_one_document_per_file(&sandbox, "idx", 20);
+    // With the copy in the commit gone too, a rebuild refuses and keeps all.
+    fs::remove_file(sandbox.path("idx/cerca-roots.json")).unwrap();
+    let meta = fs::read_to_string(sandbox.path("idx/meta.json")).unwrap();
+    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    meta["payload"] = serde_json::Value::Null;
+    fs::write(sandbox.path("idx/meta.json"), meta.to_string()).unwrap();
+    sandbox
+        .run(&["index", "--index", "idx", "--rebuild"])
+        .code(2)
+        .stderr_has("cerca index --rebuild FOLDER");
+    assert_eq!(documents(&sandbox, "idx"), 20);
+    sandbox
+        .run(&["index", "--index", "idx", "--rebuild", "big"])
+        .code(0);
+    assert_one_document_per_file(&sandbox, "idx", 20);
+}
+
+#[test]
+fn ctrl_c_while_waiting_for_the_lock_says_interrupted() {
+    let sandbox = Sandbox::new();
+    write_big_folder(&sandbox, INTERRUPTED_FILES);
+    let first = spawn(&sandbox, &["index", "--index", "idx", "big"]);
+    let started = Instant::now();
+    while !sandbox.path("idx/cerca-roots.json").exists() {
+        assert!(started.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let args = ["index", "--wait", "--index", "idx", "big"];
+    let waiting = spawn(&sandbox, &args);
+    std::thread::sleep(Duration::from_millis(500));
+    signal(&waiting, "INT");
+    let run = finish(waiting, &args);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    assert!(!run.stderr.contains("busy"), "{}", run.stderr);
+    let first = finish(first, &["index"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+}
+
+#[test]
+fn a_vanished_folder_can_be_forgotten_by_its_relative_name() {
+    let sandbox = Sandbox::new();
+    sandbox.write("via/a.txt", "Il fenicottero rosa.\n");
+    sandbox.run(&["index", "--index", "idx", "via"]).code(0);
+    fs::remove_dir_all(sandbox.path("via")).unwrap();
+    sandbox
+        .run(&["forget", "--index", "idx", "via"])
+        .code(0)
+        .stdout_has("1 documents removed");
+}

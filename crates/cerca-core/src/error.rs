@@ -26,6 +26,9 @@ pub enum Error {
     /// The index files are damaged.
     #[error("the index at {path} is damaged ({reason}): run `cerca check` for details, then `cerca index --rebuild` to rebuild it from its folders")]
     CorruptIndex { path: PathBuf, reason: String },
+    /// A rebuild cannot tell which folders the index had.
+    #[error("cannot rebuild the index at {path}: the list of its folders is lost ({reason}); give them, as in `cerca index --rebuild FOLDER…` (nothing was changed)")]
+    RootsLost { path: PathBuf, reason: String },
     /// Another process (or writer) is writing to the index.
     #[error(
         "the index at {path} is busy: another cerca is writing to it; try again when it is done, or use --wait"
@@ -95,7 +98,14 @@ impl Error {
                     | std::io::ErrorKind::Other
             )
         });
+        // A merge or indexing thread that panicked read damaged data.
+        let thread_panicked = matches!(
+            &error,
+            TantivyError::SystemError(text) | TantivyError::ErrorInThread(text)
+                if text.contains("panicked")
+        );
         let damaged = undecodable
+            || thread_panicked
             || matches!(
                 error,
                 TantivyError::DataCorruption(_)

@@ -441,7 +441,7 @@ fn damage_is_an_error_that_says_so_never_a_panic() {
             }
         }
 
-        let index = Index::rebuild(&index_dir).unwrap();
+        let index = Index::rebuild(&index_dir, &[]).unwrap();
         assert_eq!(index.num_docs(), 0);
         assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
         let report: SyncReport = sync(&index, &[]);
@@ -475,7 +475,7 @@ fn an_index_of_the_previous_format_is_rebuilt_with_its_roots() {
         "{error}"
     );
 
-    let index = Index::rebuild(&index_dir).unwrap();
+    let index = Index::rebuild(&index_dir, &[]).unwrap();
     assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
     assert_eq!(sync(&index, &[]).added, 1);
 }
@@ -499,6 +499,113 @@ fn a_rebuild_interrupted_after_clearing_can_be_run_again() {
         Index::open(&index_dir),
         Err(Error::NoIndex { .. })
     ));
-    let index = Index::rebuild(&index_dir).unwrap();
+    let index = Index::rebuild(&index_dir, &[]).unwrap();
     assert_eq!(sync(&index, &[]).added, 1);
+}
+
+#[test]
+fn a_damaged_roots_file_is_rebuilt_from_the_copy_in_the_last_commit() {
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    write_at(&docs.join("build/b.txt"), "Il cane dorme.\n", at(0));
+    sync_roots(
+        &index,
+        &[excluding(&docs, "build/**")],
+        &SyncOptions::default(),
+    );
+    drop(index);
+    let index_dir = dir.path().join("index");
+    fs::write(index_dir.join("cerca-roots.json"), "{").unwrap();
+
+    let index = Index::rebuild(&index_dir, &[]).unwrap();
+    assert_eq!(
+        root_statuses(&index),
+        [excluding(&canonical(&docs), "build/**")]
+    );
+    assert_eq!(sync(&index, &[]).added, 1);
+}
+
+#[test]
+fn a_rebuild_that_cannot_tell_the_folders_changes_nothing() {
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    sync(&index, &[&docs]);
+    // A program's own commit drops the copy in the commit; then the file goes.
+    let mut writer = index.writer().unwrap();
+    writer
+        .add(&Document::new("/altrove/b.txt", "B", "un topo"))
+        .unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    drop(index);
+    let index_dir = dir.path().join("index");
+    fs::remove_file(index_dir.join("cerca-roots.json")).unwrap();
+
+    match Index::rebuild(&index_dir, &[]) {
+        Err(Error::RootsLost { .. }) => {}
+        other => panic!("a rebuild without its folders: {other:?}"),
+    }
+    let index = Index::open(&index_dir).unwrap();
+    assert_eq!(index.num_docs(), 2, "nothing was changed");
+    // Given the folders, it rebuilds.
+    let index = Index::rebuild(&index_dir, &[Root::new(&docs)]).unwrap();
+    assert_eq!(sync(&index, &[]).added, 1);
+}
+
+#[test]
+fn forgetting_a_root_inside_another_leaves_only_what_the_outer_one_covers() {
+    let (_dir, index, docs) = temp_index();
+    let inner = docs.join("interno");
+    write_at(&docs.join("a.txt"), "Il castoro fuori.\n", at(0));
+    write_at(&inner.join("b.txt"), "La lontra segretissima.\n", at(0));
+    sync_roots(
+        &index,
+        &[excluding(&docs, "interno/**")],
+        &SyncOptions::default(),
+    );
+    sync(&index, &[&inner]);
+    assert_eq!(count(&index, "lontra"), 1);
+
+    let removed = Syncer::new(&index).forget(&inner).unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(count(&index, "lontra"), 0, "the outer root excludes it");
+    assert_eq!(count(&index, "castoro"), 1);
+
+    // Where the outer root does cover it, it stays.
+    sync(&index, &[&docs]);
+    sync(&index, &[&inner]);
+    sync_roots(&index, &[Root::new(&docs)], &SyncOptions::default());
+    assert_eq!(Syncer::new(&index).forget(&inner).unwrap(), 0);
+    assert_eq!(count(&index, "lontra"), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_owner_made_read_only_index_directory_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, index, docs) = temp_index();
+    let index_dir = dir.path().join("index");
+    write_at(&docs.join("a.txt"), "Il gatto.\n", at(0));
+    fs::set_permissions(&index_dir, fs::Permissions::from_mode(0o500)).unwrap();
+    // (As root, writing still works: the mode is only not loosened.)
+    let _ = Syncer::new(&index).sync(&roots(&[&docs]), &mut NoProgress);
+    let mode = fs::metadata(&index_dir).unwrap().permissions().mode() & 0o777;
+    fs::set_permissions(&index_dir, fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(mode, 0o500);
+}
+
+#[test]
+fn staging_folders_of_killed_creators_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    // A pid above any system's limit: that process is surely gone.
+    let abandoned = dir.path().join(".indice.new-99999999-1-0");
+    fs::create_dir(&abandoned).unwrap();
+    fs::write(abandoned.join("meta.json"), "{}").unwrap();
+    let alive = dir
+        .path()
+        .join(format!(".indice.new-{}-1-0", std::process::id()));
+    fs::create_dir(&alive).unwrap();
+    Index::create(&dir.path().join("indice")).unwrap();
+    assert!(!abandoned.exists());
+    assert!(alive.exists(), "a running creator's folder stays");
 }

@@ -26,7 +26,7 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         );
     }
     let index = if args.rebuild {
-        Index::rebuild(&dir).map_err(|e| {
+        Index::rebuild(&dir, &roots(&args.paths, &args.walk)).map_err(|e| {
             about_index(e, &dir, || {
                 format!("cannot rebuild the index at {}", dir.display())
             })

@@ -220,19 +220,29 @@ fn synced_cache(
     Ok((index, report.failed))
 }
 
-/// Whether an error says the index is damaged or of another version.
+/// Whether an error says the cache is damaged, of another version, or not
+/// an index at all (its marker lost, a file in its place): the cache's path is
+/// cerca's own, so whatever is there is a broken cache.
 fn is_damage(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         matches!(
             cause.downcast_ref::<Error>(),
-            Some(Error::CorruptIndex { .. } | Error::IncompatibleIndex { .. })
+            Some(
+                Error::CorruptIndex { .. }
+                    | Error::IncompatibleIndex { .. }
+                    | Error::NotAnIndex { .. }
+            )
         )
     })
 }
 
 fn remove_cache(dir: &Path) -> Result<()> {
-    std::fs::remove_dir_all(dir)
-        .with_context(|| format!("cannot rebuild the cached index at {}", dir.display()))
+    let removed = if dir.is_dir() {
+        std::fs::remove_dir_all(dir)
+    } else {
+        std::fs::remove_file(dir)
+    };
+    removed.with_context(|| format!("cannot rebuild the cached index at {}", dir.display()))
 }
 
 fn display_list(paths: &[PathBuf]) -> String {

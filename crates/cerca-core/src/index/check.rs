@@ -144,7 +144,7 @@ fn read_every_stored_document(index: &Index) -> Result<()> {
     })
 }
 
-pub(super) fn rebuild(dir: &Path) -> Result<Index> {
+pub(super) fn rebuild(dir: &Path, given: &[Root]) -> Result<Index> {
     if !dir.is_dir() {
         return Index::open(dir);
     }
@@ -157,7 +157,21 @@ pub(super) fn rebuild(dir: &Path) -> Result<Index> {
             reason: format!("no {MARKER_FILE}"),
         });
     }
-    let roots = roots_to_keep(dir)?;
+    let mut roots = match roots_to_keep(dir) {
+        Kept::Roots(roots) => roots,
+        Kept::None => RootsFile::default(),
+        Kept::Lost(reason) if given.is_empty() => {
+            return Err(Error::RootsLost {
+                path: dir.into(),
+                reason,
+            })
+        }
+        Kept::Lost(_) => RootsFile::default(),
+    };
+    for root in given {
+        let path = root.path.canonicalize().map_err(Error::io(&root.path))?;
+        roots.set(&Root::with_options(path, root.options.clone()));
+    }
     let directory = PrivateDirectory::open(dir).map_err(|e| Error::CorruptIndex {
         path: dir.into(),
         reason: e.to_string(),
@@ -167,38 +181,58 @@ pub(super) fn rebuild(dir: &Path) -> Result<Index> {
         .map_err(|_| Error::IndexBusy { path: dir.into() })?;
     // Roots first, where the rebuild cannot take them: killed at any later
     // point, a new rebuild finds them.
-    state::save_roots(dir, &RootsFile::new(roots))?;
+    state::save_roots(dir, &roots)?;
     clear(dir)?;
     populate_new_index(dir)?;
     drop(lock);
     Index::open(dir)
 }
 
-/// The roots recorded by this format, or else those an older one kept in
-/// its last commit.
-fn roots_to_keep(dir: &Path) -> Result<Vec<Root>> {
-    match state::load_roots(dir) {
-        Ok(Some(roots)) => return Ok(roots.roots),
-        Ok(None) => {}
-        // A damaged roots file: the older record may still be there.
-        Err(_) => {}
-    }
-    Ok(legacy_roots(dir).unwrap_or_default())
+/// What a rebuild can keep of the folders an index had.
+enum Kept {
+    Roots(RootsFile),
+    /// The index had none (it was new).
+    None,
+    /// It had some, but their list is gone: why.
+    Lost(String),
 }
 
-/// cerca 0.1 (format 2) kept its roots in tantivy's commit payload.
-fn legacy_roots(dir: &Path) -> Option<Vec<Root>> {
+/// The roots recorded in `cerca-roots.json`, or else those saved with the
+/// last commit of a sync (also cerca 0.1's, format 2).
+fn roots_to_keep(dir: &Path) -> Kept {
+    let file = state::load_roots(dir);
+    if let Ok(Some(roots)) = &file {
+        return Kept::Roots(roots.clone());
+    }
+    if let Some(roots) = payload_roots(dir) {
+        return Kept::Roots(roots);
+    }
+    match file {
+        Err(error) => Kept::Lost(error.to_string()),
+        Ok(_) if index_has_documents(dir) => Kept::Lost(format!("{ROOTS_FILE} is missing")),
+        Ok(_) => Kept::None,
+    }
+}
+
+fn payload_roots(dir: &Path) -> Option<RootsFile> {
     #[derive(serde::Deserialize)]
     struct Meta {
         payload: Option<String>,
     }
-    #[derive(serde::Deserialize)]
-    struct Payload {
-        roots: Vec<PathBuf>,
-    }
     let meta: Meta = serde_json::from_slice(&fs::read(dir.join(META_FILE)).ok()?).ok()?;
-    let payload: Payload = serde_json::from_str(&meta.payload?).ok()?;
-    Some(payload.roots.into_iter().map(Root::new).collect())
+    RootsFile::from_payload(&meta.payload?)
+}
+
+/// Whether tantivy's last commit (if readable) lists any document.
+fn index_has_documents(dir: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        segments: Vec<serde_json::Value>,
+    }
+    fs::read(dir.join(META_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Meta>(&bytes).ok())
+        .is_none_or(|meta| !meta.segments.is_empty())
 }
 
 /// Removes tantivy's files and the sync's caches: `meta.json` first, so that

@@ -119,6 +119,7 @@ impl Index {
             _ => Path::new("."),
         };
         private::create_private_dirs(parent)?;
+        remove_abandoned_staging(parent, dir);
         let staging = staging_dir(parent, dir)?;
         let made = populate_new_index(&staging).and_then(|()| {
             // Replaces `dir` only if it is missing or an empty directory.
@@ -415,14 +416,17 @@ impl Index {
     }
 
     /// Empties the index in `dir` of its documents, keeping the folders it
-    /// syncs (and their options) so that the next sync reads them all again.
+    /// syncs (and their options), with `roots` added, so that the next sync
+    /// reads them all again.
     ///
-    /// For an index that is damaged or of another format (whose folders are
-    /// read from where that format kept them). Fails with
-    /// [`Error::IndexBusy`] while another process writes to it, and with
-    /// [`Error::NotAnIndex`] if `dir` is not a cerca index at all.
-    pub fn rebuild(dir: &Path) -> Result<Index> {
-        check::rebuild(dir)
+    /// For an index that is damaged or of another format. Its folders come
+    /// from `cerca-roots.json`, else from the copy saved with the last sync's
+    /// commit (where cerca 0.1 kept them too); when both are lost and no
+    /// `roots` are given, it fails with [`Error::RootsLost`] and changes
+    /// nothing. Fails with [`Error::IndexBusy`] while another process writes
+    /// to it, and with [`Error::NotAnIndex`] if `dir` is not a cerca index.
+    pub fn rebuild(dir: &Path, roots: &[crate::Root]) -> Result<Index> {
+        check::rebuild(dir, roots)
     }
 }
 
@@ -545,6 +549,41 @@ fn staging_dir(parent: &Path, dir: &Path) -> Result<PathBuf> {
         }
     }
     unreachable!("the loop returns")
+}
+
+/// Removes the staging folders beside `dir` of creators that were killed
+/// (their process is gone): they hold no documents, only a first commit.
+fn remove_abandoned_staging(parent: &Path, dir: &Path) {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.new-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !process_alive(pid)) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// Whether a process creating an index in `dir` died between writing the

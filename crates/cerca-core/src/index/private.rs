@@ -34,8 +34,10 @@ pub(crate) fn create_private_dirs(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(Error::io(dir))
 }
 
-/// Makes an existing directory 0700: one made by someone else (`mkdir`, with
-/// the umask's 0755 or worse) must not let other users list the index.
+/// Takes group and other permissions off an existing directory: one made by
+/// someone else (`mkdir`, with the umask's 0755 or worse) must not let other
+/// users list the index. The owner's own bits stay (a `chmod 500` to keep an
+/// index from changing is the owner's choice).
 #[cfg(unix)]
 pub(crate) fn make_dir_private(dir: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -43,8 +45,9 @@ pub(crate) fn make_dir_private(dir: &Path) -> Result<()> {
         .map_err(Error::io(dir))?
         .permissions()
         .mode();
-    if mode & 0o777 != DIR_MODE {
-        fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE)).map_err(Error::io(dir))?;
+    if mode & 0o077 != 0 {
+        let private = fs::Permissions::from_mode(mode & 0o700);
+        fs::set_permissions(dir, private).map_err(Error::io(dir))?;
     }
     Ok(())
 }

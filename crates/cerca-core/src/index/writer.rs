@@ -90,6 +90,20 @@ impl<'a> IndexWriter<'a> {
         self.index.reload()
     }
 
+    /// Commits with `payload` saved in tantivy's record of the commit.
+    pub(crate) fn commit_with_payload(&mut self, payload: &str) -> Result<()> {
+        let committed = self.writer.prepare_commit().and_then(|mut prepared| {
+            prepared.set_payload(payload);
+            prepared.commit()
+        });
+        if let Err(error) = committed {
+            let error = self.index.engine_error(error);
+            self.recover();
+            return Err(error);
+        }
+        self.index.reload()
+    }
+
     /// Drops the changes made since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer
@@ -146,6 +160,37 @@ impl<'a> IndexWriter<'a> {
             .garbage_collect_files()
             .wait()
             .map_err(|e| self.index.engine_error(e))?;
+        Ok(())
+    }
+
+    /// Removes every segment file the last commit does not list. Only for a
+    /// writer that has written nothing yet (it holds the lock: no other
+    /// writer exists, and readers use committed segments only): after a
+    /// failure, tantivy's own cleanup may still count a dead writer's
+    /// segment as alive.
+    pub(crate) fn remove_uncommitted_segments(&self) -> Result<()> {
+        let Some(dir) = self.index.path() else {
+            return Ok(());
+        };
+        let committed: std::collections::HashSet<String> = self
+            .index
+            .index
+            .searchable_segment_metas()
+            .map_err(|e| self.index.engine_error(e))?
+            .iter()
+            .map(|meta| meta.id().uuid_string())
+            .collect();
+        for entry in std::fs::read_dir(dir).map_err(crate::Error::io(dir))? {
+            let path = entry.map_err(crate::Error::io(dir))?.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let Some((segment, _)) = name.split_once('.') else {
+                continue;
+            };
+            let is_segment = segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_hexdigit());
+            if is_segment && !committed.contains(segment) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
         Ok(())
     }
 

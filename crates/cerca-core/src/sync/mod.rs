@@ -135,9 +135,20 @@ impl<'a> Syncer<'a> {
     /// and syncs them; with no `roots`, syncs every root the index has.
     pub fn sync(&self, roots: &[Root], progress: &mut dyn SyncProgress) -> Result<SyncReport> {
         let started = Instant::now();
-        let writer = self
+        let writer = match self
             .index
-            .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())?;
+            .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())
+        {
+            // Interrupted while waiting for another writer: nothing was done.
+            Err(Error::IndexBusy { .. }) if self.options.wait_for_lock && self.interrupted() => {
+                return Ok(SyncReport {
+                    interrupted: true,
+                    elapsed: started.elapsed(),
+                    ..SyncReport::default()
+                });
+            }
+            other => other?,
+        };
         // From here on, the writer has reloaded what the index holds: no other
         // process can change it until we are done.
         let mut report = Run::new(self, writer, progress)
@@ -164,7 +175,11 @@ impl<'a> Syncer<'a> {
     fn forget_with(&self, mut writer: IndexWriter<'_>, root: &Path) -> Result<usize> {
         let store = &self.index.state;
         let mut roots = store.load_roots()?;
-        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        // A root that no longer exists is named as recorded, or relative to here.
+        let canonical = root
+            .canonicalize()
+            .or_else(|_| std::path::absolute(root))
+            .unwrap_or_else(|_| root.to_path_buf());
         let Some(position) = roots
             .roots
             .iter()
@@ -175,32 +190,55 @@ impl<'a> Syncer<'a> {
                 roots: roots.paths().map(Path::to_path_buf).collect(),
             });
         };
+        let all: Vec<PathBuf> = roots.paths().map(Path::to_path_buf).collect();
+        let all: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
         let forgotten = roots.roots.remove(position).path;
-        let still_covered = |path: &Path| roots.paths().any(|other| path.starts_with(other));
+        // Its own documents go, even those a root around it would cover (that
+        // root's options decide that: it is synced again below).
+        let owned = |path: &Path| owner(&all, path) == Some(forgotten.as_path());
         let mut removed = 0;
         for file in self.index.stored_files()? {
-            if file.path.starts_with(&forgotten) && !still_covered(&file.path) {
+            if owned(&file.path) {
                 writer.delete(&file.path);
                 removed += 1;
             }
         }
-        writer.commit()?;
+        store.mark_purge_pending()?;
+        writer.commit_with_payload(&roots.to_payload())?;
         // Only once its documents are gone: killed in between, the root is
         // still there, and forgetting it again finishes the job.
         store.save_roots(&roots)?;
         let mut known = store.load_known();
         let before = known.len();
-        known.retain(|path, _| {
-            let path = Path::new(path);
-            !path.starts_with(&forgotten) || still_covered(path)
-        });
+        known.retain(|path, _| !owned(Path::new(path)));
         if known.len() != before {
             store.save_known(&known)?;
         }
         store.note_synced(&[], &roots)?;
         writer.purge_deleted()?;
+        store.clear_purge_pending()?;
         writer.finish()?;
-        Ok(removed)
+        let around: Vec<Root> = roots
+            .roots
+            .iter()
+            .filter(|r| forgotten.starts_with(&r.path))
+            .cloned()
+            .collect();
+        if around.is_empty() {
+            return Ok(removed);
+        }
+        let again = Syncer {
+            index: self.index,
+            extractors: Arc::clone(&self.extractors),
+            limits: self.limits,
+            worker: self.worker.clone(),
+            options: SyncOptions {
+                wait_for_lock: true,
+                ..self.options.clone()
+            },
+        };
+        let report = again.sync(&around, &mut NoProgress)?;
+        Ok(removed.saturating_sub(report.added))
     }
 
     /// After a failed sync, once its writer is gone (and with it the threads
@@ -208,7 +246,7 @@ impl<'a> Syncer<'a> {
     /// disk does not stay full. Best effort: the next writer tries again.
     fn remove_leftover_files(&self) {
         if let Ok(writer) = self.index.writer() {
-            drop(writer);
+            let _ = writer.remove_uncommitted_segments();
         }
     }
 
@@ -264,6 +302,9 @@ struct Run<'s, 'a> {
     known: KnownFiles,
     known_changed: bool,
     changed: bool,
+    /// The roots, as saved with each commit.
+    roots: RootsFile,
+    purge_marked: bool,
 }
 
 impl<'s, 'a> Run<'s, 'a> {
@@ -281,6 +322,8 @@ impl<'s, 'a> Run<'s, 'a> {
             known: KnownFiles::default(),
             known_changed: false,
             changed: false,
+            roots: RootsFile::default(),
+            purge_marked: false,
         }
     }
 
@@ -301,6 +344,7 @@ impl<'s, 'a> Run<'s, 'a> {
         } else {
             given
         };
+        self.roots = roots.clone();
         self.stored = index
             .stored_files()?
             .into_iter()
@@ -324,10 +368,12 @@ impl<'s, 'a> Run<'s, 'a> {
             return Ok(self.report);
         }
         store.note_synced(&walked.complete, &roots)?;
-        if self.report.removed > 0 {
-            // Removed files' text must leave the disk now; the old text of
-            // changed files goes with tantivy's merges (see `Index::writer`).
+        if self.report.removed > 0 || store.purge_pending() {
+            // Removed files' text must leave the disk now (or what a killed
+            // writer left to purge); the old text of changed files goes with
+            // tantivy's merges (see `Index::writer`).
             self.writer.purge_deleted()?;
+            store.clear_purge_pending()?;
         }
         if self.changed {
             self.writer.finish()?;
@@ -536,7 +582,11 @@ impl<'s, 'a> Run<'s, 'a> {
     }
 
     fn commit(&mut self) -> Result<()> {
-        self.writer.commit()?;
+        if self.report.removed > 0 && !self.purge_marked {
+            self.syncer.index.state.mark_purge_pending()?;
+            self.purge_marked = true;
+        }
+        self.writer.commit_with_payload(&self.roots.to_payload())?;
         if self.known_changed {
             self.syncer.index.state.save_known(&self.known)?;
             self.known_changed = false;
@@ -563,4 +613,54 @@ fn canonical_roots(roots: &[Root]) -> Result<Vec<Root>> {
         canonical.push(Root::with_options(path, root.options.clone()));
     }
     Ok(canonical)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on_disk(dir: &Path, needle: &[u8]) -> bool {
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries.flatten().any(|entry| {
+                    let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                    bytes.windows(needle.len()).any(|w| w == needle)
+                })
+            })
+            .unwrap_or(false)
+    }
+
+    #[test]
+    fn text_left_by_a_writer_killed_before_its_purge_is_purged_by_the_next_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        // Nine stay: one deleted in ten is below the share tantivy's merges purge.
+        for i in 0..9 {
+            std::fs::write(docs.join(format!("resta{i}.txt")), "Una quercia.\n").unwrap();
+        }
+        std::fs::write(docs.join("va.txt"), "Codice qzvkxwplmj.\n").unwrap();
+        let index_dir = dir.path().join("index");
+        let index = Index::create(&index_dir).unwrap();
+        Syncer::new(&index)
+            .sync(&[Root::new(&docs)], &mut NoProgress)
+            .unwrap();
+        std::fs::remove_file(docs.join("va.txt")).unwrap();
+        // What a sync does up to its last commit, then a kill: no purge.
+        let gone = docs.canonicalize().unwrap().join("va.txt");
+        let mut writer = index.writer().unwrap();
+        writer.delete(&gone);
+        index.state.mark_purge_pending().unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        assert!(on_disk(&index_dir, b"qzvkxwplmj"), "not purged yet");
+
+        let report = Syncer::new(&index).sync(&[], &mut NoProgress).unwrap();
+        assert_eq!(report.removed, 0, "{report:?}");
+        assert!(
+            !on_disk(&index_dir, b"qzvkxwplmj"),
+            "purged by the next sync"
+        );
+        assert!(!index.state.purge_pending());
+    }
 }

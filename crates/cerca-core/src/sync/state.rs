@@ -13,8 +13,14 @@
 //!   lost or unreadable, it costs a re-read of those files, nothing more.
 //!   Read by syncs only, never by searches.
 //!
-//! Both are replaced atomically, under the writer lock. An index in memory
-//! keeps them in memory.
+//! - `cerca-purge-pending`: written before a commit that removes documents,
+//!   removed once their text is purged from the index files; left by a kill,
+//!   it makes the next sync (or forget) purge.
+//!
+//! The roots are also saved with every commit of a sync (tantivy's commit
+//! payload): if `cerca-roots.json` is lost or damaged, a rebuild finds them
+//! there. The files are replaced atomically, under the writer lock. An index
+//! in memory keeps them in memory.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +37,9 @@ use crate::read::WalkOptions;
 pub(crate) const ROOTS_FILE: &str = "cerca-roots.json";
 pub(crate) const KNOWN_FILE: &str = "cerca-known.json";
 pub(crate) const LAST_SYNC_FILE: &str = "cerca-last-sync.json";
+/// Present from the commit that removes documents until their text is purged:
+/// a sync or forget killed in between leaves it, and the next writer purges.
+pub(crate) const PURGE_PENDING_FILE: &str = "cerca-purge-pending";
 /// Version of both files' layout.
 const STATE_FORMAT: u32 = 1;
 
@@ -174,6 +183,7 @@ pub(crate) struct MemoryState {
     roots: RootsFile,
     known: KnownFiles,
     last_syncs: LastSyncs,
+    purge_pending: bool,
 }
 
 impl StateStore {
@@ -248,6 +258,40 @@ impl StateStore {
 }
 
 impl StateStore {
+    /// Records, durably, that removed documents' text awaits a purge.
+    pub fn mark_purge_pending(&self) -> Result<()> {
+        match self {
+            StateStore::Dir(dir) => write_atomically(&dir.join(PURGE_PENDING_FILE), b""),
+            StateStore::Memory(state) => {
+                lock(state).purge_pending = true;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn purge_pending(&self) -> bool {
+        match self {
+            StateStore::Dir(dir) => dir.join(PURGE_PENDING_FILE).exists(),
+            StateStore::Memory(state) => lock(state).purge_pending,
+        }
+    }
+
+    pub fn clear_purge_pending(&self) -> Result<()> {
+        match self {
+            StateStore::Dir(dir) => {
+                let path = dir.join(PURGE_PENDING_FILE);
+                match std::fs::remove_file(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path)(e)),
+                    _ => Ok(()),
+                }
+            }
+            StateStore::Memory(state) => {
+                lock(state).purge_pending = false;
+                Ok(())
+            }
+        }
+    }
+
     pub fn load_last_syncs(&self) -> LastSyncs {
         match self {
             StateStore::Dir(dir) => std::fs::read(dir.join(LAST_SYNC_FILE))
@@ -315,6 +359,29 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl RootsFile {
+    /// The roots as a commit's payload (the copy a rebuild falls back on).
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The roots from a commit's payload: this format's, or the bare list of
+    /// paths that cerca 0.1 (index format 2) kept there.
+    pub fn from_payload(payload: &str) -> Option<RootsFile> {
+        #[derive(Deserialize)]
+        struct Legacy {
+            roots: Vec<PathBuf>,
+        }
+        if let Ok(file) = serde_json::from_str::<RootsFile>(payload) {
+            return (file.format == STATE_FORMAT).then_some(file);
+        }
+        let legacy: Legacy = serde_json::from_str(payload).ok()?;
+        Some(RootsFile::new(
+            legacy.roots.into_iter().map(Root::new).collect(),
+        ))
+    }
 }
 
 /// The roots file in `dir`, `None` if there is none.

@@ -133,21 +133,45 @@ pub(crate) struct Worker {
     max_memory: u64,
 }
 
+/// Makes the worker die when the thread that started it ends: a `cerca`
+/// killed mid-file must not leave its worker grinding for minutes.
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the closure runs in the child between fork and exec and only
+    // makes async-signal-safe calls (prctl, getppid, _exit).
+    let parent = unsafe { libc::getpid() };
+    unsafe {
+        command.pre_exec(move || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            // The parent died before prctl: no signal will come.
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_command: &mut Command) {}
+
 impl Worker {
     /// Starts a worker and waits for its hello.
     pub(crate) fn start(command: &WorkerCommand, limits: &ReadLimits) -> Result<Worker, Lost> {
-        let mut child = Command::new(&command.program)
+        let mut child = Command::new(&command.program);
+        child
             .args(&command.args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|source| {
-                Lost::Worker(WorkerError::Spawn {
-                    program: command.program.clone(),
-                    source,
-                })
-            })?;
+            .stderr(Stdio::piped());
+        die_with_parent(&mut child);
+        let mut child = child.spawn().map_err(|source| {
+            Lost::Worker(WorkerError::Spawn {
+                program: command.program.clone(),
+                source,
+            })
+        })?;
         let pipes = (child.stdin.take(), child.stdout.take(), child.stderr.take());
         let (Some(stdin), Some(stdout), Some(stderr)) = pipes else {
             // Cannot happen with piped standard streams; the child is killed by Drop.
