@@ -10,11 +10,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// finds `esercitazioni`, `energia` finds `dell'energia`, `citta` finds
 /// `città`. Hits come ranked by relevance (BM25) with a snippet.
 #[derive(Debug, Parser)]
-#[command(name = "cerca", version, about, long_about = None, propagate_version = true)]
+// The doc comment above is the about line (its first sentence) and the long
+// description of `cerca --help` and of the man page.
+#[command(name = "cerca", version, propagate_version = true)]
 #[command(
     after_help = "Examples:\n  cerca search \"esercitazione militare\" seeds\n  cerca index ~/Documenti && cerca search 'title:bilancio date:2025'\n  cerca search --json -n 5 '\"casa bianca\"~2' ~/notizie"
 )]
 pub struct Cli {
+    /// When to use colors and other terminal styles (the footer's dimming, the
+    /// progress bar's cursor moves): `auto` is on a terminal unless NO_COLOR is
+    /// set; `never` writes no escape code at all.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -27,8 +34,9 @@ pub enum Command {
     /// Search the index, or folders given on the command line.
     #[command(after_help = SEARCH_HELP)]
     Search(SearchArgs),
-    /// Show the index's folders (with their options), size and last sync.
-    Status(IndexLocation),
+    /// Show the index's folders: their options, documents, last sync, and the
+    /// files the last `cerca index` could not read or passed over.
+    Status(StatusArgs),
     /// Verify the index: checksums of every file, readable columns and stored
     /// text, one document per path.
     ///
@@ -37,6 +45,9 @@ pub enum Command {
     Check(IndexLocation),
     /// Remove a folder and its documents from the index.
     Forget(ForgetArgs),
+    /// List or clear the cached indexes of ad-hoc searches (`cerca search QUERY PATH…`).
+    #[command(after_help = CACHE_HELP)]
+    Cache(CacheArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -76,15 +87,66 @@ Examples:
   cerca search -l 'energia -nucleare' ~/notizie
   cerca search --json --sort -date 'date:>=2025-01-01 bilancio'
   cerca search --batch questions.txt --any -n 100
+  cerca search -l0 bilancio ~/notizie | xargs -0 ls -l
 
-Exit status: 0 if something matched, 1 if nothing did, 2 on an error.";
+Batch (--batch FILE): each line is a query, answered as JSON Lines whose
+`query` is the line's 0-based number: one object per hit, or
+{\"query\": N, \"total\": T} when no hit is printed (none matched, or --offset is
+past them), or {\"query\": N, \"error\": \"…\"} for a line that does not parse, is
+not UTF-8 or is longer than 4096 bytes; the batch goes on. Blank lines are
+skipped. -c, -l, -0 and --explain are refused with --batch.
+
+Exit status: 0 if something matched, 1 if nothing did, 2 on an error (a bad
+query, no index, a PATH that does not exist or a file that cannot be read;
+what could be searched is still searched and printed first).";
+
+const CACHE_HELP: &str = "\
+An ad-hoc search (`cerca search QUERY PATH…`) keeps an index of its paths in
+the cache directory ($XDG_CACHE_HOME/cerca, e.g. ~/.cache/cerca), one per set
+of paths, so that the next search of them only reads what changed. After each
+ad-hoc search the least recently used caches are removed until at most 16 are
+left and they hold at most 1 GB together (the one just used is always kept).
+
+Examples:
+  cerca cache list            each cache: its paths, size and last use
+  cerca cache clear           remove them all (the next search rebuilds its own)";
 
 /// Where the index lives.
 #[derive(Debug, Args)]
 pub struct IndexLocation {
-    /// The index directory [default: $CERCA_INDEX, else the user's data dir, e.g. ~/.local/share/cerca/index].
-    #[arg(long, value_name = "DIR", env = "CERCA_INDEX")]
+    /// The index directory [default: $CERCA_INDEX if set and not empty, else the
+    /// user's data dir, e.g. ~/.local/share/cerca/index].
+    // CERCA_INDEX is read by `locations::index_dir`, not by clap: clap takes
+    // an empty variable as an empty value, and `CERCA_INDEX=` must be as if unset.
+    #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the status as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// List the cached indexes, most recently used first.
+    List {
+        /// Print one JSON object per cache.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove every cached index.
+    Clear,
 }
 
 /// Which files to read.
@@ -148,6 +210,9 @@ pub struct IndexArgs {
 pub struct ForgetArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    /// If another cerca is writing to the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
     /// The folder to remove, as it was given to `cerca index`.
     pub path: PathBuf,
 }
@@ -172,6 +237,16 @@ pub enum ColorChoice {
     Never,
 }
 
+impl From<ColorChoice> for anstream::ColorChoice {
+    fn from(choice: ColorChoice) -> Self {
+        match choice {
+            ColorChoice::Auto => anstream::ColorChoice::Auto,
+            ColorChoice::Always => anstream::ColorChoice::Always,
+            ColorChoice::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     #[command(flatten)]
@@ -182,9 +257,10 @@ pub struct SearchArgs {
     /// Search these folders or files instead of the index (a cached index of each is kept up to date).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Answer one query per line of FILE (`-` for standard input), as JSON Lines with a `query` field.
-    /// No QUERY is given then: every argument is a PATH.
-    #[arg(long, value_name = "FILE")]
+    /// Answer one query per line of FILE (`-` for standard input), as JSON Lines
+    /// with a `query` field (the 0-based line number). No QUERY is given then:
+    /// every argument is a PATH. See BATCH below.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["files_with_matches", "count", "null", "explain"])]
     pub batch: Option<PathBuf>,
     /// Show at most N hits.
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
@@ -204,21 +280,26 @@ pub struct SearchArgs {
     /// Print one JSON object per hit (JSON Lines) and nothing else on standard output.
     #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
     pub json: bool,
-    /// Print only the paths of matching documents, one per line.
+    /// Print only the paths of matching documents, one per line (control
+    /// characters escaped on a terminal; exact with -0).
     #[arg(short = 'l', long, conflicts_with = "count")]
     pub files_with_matches: bool,
+    /// With -l, end each path with a NUL byte instead of a newline, and print it exactly (for `xargs -0`).
+    #[arg(short = '0', long, requires = "files_with_matches")]
+    pub null: bool,
     /// Print only the number of matching documents.
     #[arg(short = 'c', long)]
     pub count: bool,
+    /// Print nothing: the exit status alone says whether a document matched
+    /// (every word, as -c counts them).
+    #[arg(short = 'q', long, conflicts_with_all = ["json", "files_with_matches", "count", "batch"])]
+    pub quiet: bool,
     /// Read the query as plain words, with no syntax (quotes, `:`, `-`, `*`, AND… are just text).
     #[arg(short = 'F', long)]
     pub literal: bool,
     /// Print how the query was understood (its parsed tree) before searching.
     #[arg(long)]
     pub explain: bool,
-    /// When to color the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
     #[command(flatten)]
     pub walk: WalkArgs,
 }
@@ -252,6 +333,12 @@ mod tests {
         assert_eq!(parse_size("2k"), Ok(2048));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("99999999999G").is_err());
+    }
+
+    #[test]
+    fn the_help_tells_the_batch_line_limit() {
+        let limit = crate::commands::search::MAX_BATCH_LINE.to_string();
+        assert!(SEARCH_HELP.contains(&format!("longer than {limit} bytes")));
     }
 
     #[test]

@@ -1,22 +1,47 @@
 //! Where cerca keeps its files: the index in the user's data directory, the
 //! cached indexes of ad-hoc searches in the user's cache directory (XDG).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use directories::ProjectDirs;
+
+/// The variable that names the index when `--index` is not given.
+pub const INDEX_VARIABLE: &str = "CERCA_INDEX";
 
 fn project_dirs() -> Result<ProjectDirs> {
     ProjectDirs::from("", "", "cerca")
         .context("cannot tell your home directory: set HOME, or give --index DIR")
 }
 
-/// The index to use: `--index`/`CERCA_INDEX` if given, else `<data dir>/index`.
+/// The index to use: `--index`, else `CERCA_INDEX` if set and not empty (an
+/// empty variable is as if unset, as shells mean it), else `<data dir>/index`.
+///
+/// A path that names a file is refused here, before any command takes it
+/// for a missing index.
 pub fn index_dir(given: Option<&Path>) -> Result<PathBuf> {
-    match given {
-        Some(dir) => Ok(dir.to_path_buf()),
-        None => Ok(project_dirs()?.data_dir().join("index")),
+    let from_env = std::env::var_os(INDEX_VARIABLE)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from);
+    let (dir, source) = match (given, from_env) {
+        (Some(dir), _) => (dir.to_path_buf(), "--index"),
+        (None, Some(dir)) => (dir, INDEX_VARIABLE),
+        (None, None) => return Ok(project_dirs()?.data_dir().join("index")),
+    };
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "{} is a file, not an index directory: give {source} the directory of an index \
+             (or a new one, that `cerca index` creates)",
+            dir.display()
+        );
     }
+    Ok(dir)
+}
+
+/// The directory of the cached indexes of ad-hoc searches.
+pub fn cache_root() -> Result<PathBuf> {
+    Ok(project_dirs()?.cache_dir().to_path_buf())
 }
 
 /// The cached index for an ad-hoc search of these (canonical) paths.
@@ -38,7 +63,39 @@ pub fn cache_index_dir(paths: &[PathBuf]) -> Result<PathBuf> {
         })
         .unwrap_or_default();
     let hash = cerca_core::read::content_hash(&key);
-    Ok(project_dirs()?
-        .cache_dir()
-        .join(format!("{name}-{hash:032x}")))
+    Ok(cache_root()?.join(cache_name(&name, hash)))
+}
+
+fn cache_name(name: &str, hash: u128) -> String {
+    format!("{name}-{hash:032x}")
+}
+
+/// Whether a directory name in the cache root is one of ours
+/// (`NAME-` and 32 hexadecimal digits): `cerca cache clear` removes nothing else.
+pub fn is_cache_name(name: &OsString) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    name.len() > 32
+        && name.is_char_boundary(name.len() - 33)
+        && name[name.len() - 33..].starts_with('-')
+        && name[name.len() - 32..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_names_are_told_from_other_directories() {
+        assert!(is_cache_name(&cache_name("notizie", 7).into()));
+        assert!(is_cache_name(&cache_name("", u128::MAX).into()));
+        assert!(!is_cache_name(&OsString::from("notizie")));
+        assert!(!is_cache_name(&OsString::from(format!(
+            "x_{}",
+            "0".repeat(32)
+        ))));
+    }
 }

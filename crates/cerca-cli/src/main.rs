@@ -4,6 +4,8 @@ mod args;
 mod commands;
 mod interrupt;
 mod locations;
+mod man;
+mod output;
 mod printer;
 mod progress;
 
@@ -17,38 +19,77 @@ use args::{Cli, Command};
 #[derive(Debug)]
 pub struct QueryError {
     rendered: String,
+    /// Whether to say that -F searches it as plain text.
+    literal_helps: bool,
 }
 
 impl QueryError {
     pub fn new(query: &str, error: cerca_core::query::ParseError) -> Self {
+        use cerca_core::query::ParseErrorKind as Kind;
+        // Most queries that do not parse were meant as text (a URL, a pasted
+        // line with quotes or colons); an empty one or a bad date was not.
+        let literal_helps = !matches!(
+            error.kind,
+            Kind::EmptyQuery
+                | Kind::MalformedDate { .. }
+                | Kind::ImpossibleDate { .. }
+                | Kind::InvertedDateRange
+        );
         QueryError {
             rendered: error.render(query),
+            literal_helps,
         }
     }
 }
 
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid query: {}", self.rendered)
+        write!(f, "invalid query: {}", self.rendered)?;
+        if self.literal_helps {
+            write!(
+                f,
+                "\nto search these words as plain text, give -F (--literal)"
+            )?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for QueryError {}
 
+/// Errors that were already reported on standard error, one by one, while
+/// the command went on (paths that cannot be searched, files that cannot be
+/// read): the exit status is 2, and nothing more is said.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("errors were reported above")
+    }
+}
+
+impl std::error::Error for Reported {}
+
 fn run(cli: &Cli) -> anyhow::Result<bool> {
     match &cli.command {
-        Command::Index(args) => commands::index::run(args),
-        Command::Search(args) => commands::search::run(args),
+        Command::Index(args) => commands::index::run(args, cli.color),
+        Command::Search(args) => commands::search::run(args, cli.color),
         Command::Status(args) => commands::status::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Forget(args) => commands::forget::run(args),
+        Command::Cache(args) => commands::cache::run(args),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "cerca", &mut std::io::stdout());
+            // clap_complete panics when its writer fails (a closed pipe):
+            // the script is made in memory, then written.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "cerca", &mut script);
+            output::write_stdout(&script)?;
             Ok(true)
         }
         Command::ExtractWorker => commands::extract_worker::run(),
         Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            output::write_stdout(&man::page()?)?;
             Ok(true)
         }
     }
@@ -65,7 +106,9 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("cerca: {error:#}");
+            if error.downcast_ref::<Reported>().is_none() {
+                output::error(&output::causes(&error));
+            }
             match error.downcast_ref::<interrupt::Interrupted>() {
                 Some(_) => ExitCode::from(interrupt::EXIT_STATUS),
                 None => ExitCode::from(2),

@@ -1,40 +1,69 @@
 //! The progress bar of a sync, on a terminal only.
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
 use cerca_core::read::SkipReason;
 use cerca_core::SyncProgress;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
+
+use crate::args::ColorChoice;
+use crate::output;
 
 /// Shows files, megabytes, rate and ETA on standard error, for a person
 /// watching a terminal: when output goes to a file or a pipe, only the summary.
 fn show_bar() -> bool {
-    std::io::stdout().is_terminal() && std::io::stderr().is_terminal()
+    io::stdout().is_terminal() && io::stderr().is_terminal()
+}
+
+/// The color choice for standard error: `--color always` is for standard
+/// output (`cerca search --color always | less -R`), standard error gets
+/// styles only on a terminal; `never` and NO_COLOR mean none at all.
+pub fn stderr_colors(color: ColorChoice) -> anstream::ColorChoice {
+    match color {
+        ColorChoice::Always if io::stderr().is_terminal() => anstream::ColorChoice::Always,
+        ColorChoice::Always | ColorChoice::Never => anstream::ColorChoice::Never,
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+    }
+}
+
+/// Whether standard error may get escape codes (see [`stderr_colors`]).
+fn styles_on_stderr(color: ColorChoice) -> bool {
+    match stderr_colors(color) {
+        anstream::ColorChoice::Never => false,
+        anstream::ColorChoice::Auto => {
+            // NO_COLOR, CLICOLOR_FORCE, TERM=dumb and whether it is a terminal.
+            anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
+        }
+        _ => true,
+    }
 }
 
 /// A progress bar of files, megabytes, rate and ETA (see [`show_bar`]).
 pub struct Bar {
     bar: Option<ProgressBar>,
+    /// Draw it with carriage returns and spaces only (NO_COLOR, `--color never`).
+    plain: bool,
     files_done: usize,
     files_planned: usize,
 }
 
 impl Bar {
-    pub fn new() -> Self {
+    pub fn new(color: ColorChoice) -> Self {
         Bar {
             bar: show_bar().then(ProgressBar::hidden),
+            plain: !styles_on_stderr(color),
             files_done: 0,
             files_planned: 0,
         }
     }
 
     /// A line on standard error that does not tear the bar.
-    fn say(&self, line: String) {
+    fn say(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| output::error(line)),
+            None => output::error(line),
         }
     }
 
@@ -60,7 +89,12 @@ impl SyncProgress for Bar {
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
-        bar.set_draw_target(ProgressDrawTarget::stderr());
+        bar.set_draw_target(if self.plain {
+            // At most 20 redraws a second, as indicatif draws on a terminal.
+            ProgressDrawTarget::term_like_with_hz(Box::new(PlainLine), 20)
+        } else {
+            ProgressDrawTarget::stderr()
+        });
         bar.enable_steady_tick(Duration::from_millis(200));
         bar.set_position(0);
     }
@@ -76,14 +110,76 @@ impl SyncProgress for Bar {
     fn skipped(&mut self, path: &Path, reason: &SkipReason) {
         // Other skips (kinds, hidden files) are expected and only counted.
         if let SkipReason::TooLarge { .. } = reason {
-            self.say(format!(
-                "cerca: skipped {}: {reason}; raise --max-size to index it",
+            self.say(&format!(
+                "skipped {}: {reason}; raise --max-size to index it",
                 path.display()
             ));
         }
     }
 
     fn failed(&mut self, path: &Path, message: &str) {
-        self.say(format!("cerca: cannot index {}: {message}", path.display()));
+        self.say(&format!("cannot index {}", with_path(path, message)));
+    }
+}
+
+/// `PATH: MESSAGE`, where the reader's messages mostly start with the path already.
+pub fn with_path(path: &Path, message: &str) -> String {
+    let shown = path.display().to_string();
+    if message.starts_with(&shown) {
+        message.to_owned()
+    } else {
+        format!("{shown}: {message}")
+    }
+}
+
+/// The bar on one line of standard error, redrawn with a carriage return
+/// and spaces: no escape code (indicatif's own terminal moves the cursor and
+/// clears lines with them).
+#[derive(Debug)]
+struct PlainLine;
+
+impl PlainLine {
+    fn write(text: &str) -> io::Result<()> {
+        io::stderr().lock().write_all(text.as_bytes())
+    }
+}
+
+impl TermLike for PlainLine {
+    fn width(&self) -> u16 {
+        // One column short of the width: a full line would wrap on some terminals.
+        console::Term::stderr().size().1.saturating_sub(1).max(20)
+    }
+
+    // The bar is one line: there is never a line above it to go back to.
+    fn move_cursor_up(&self, _n: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn move_cursor_down(&self, _n: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn move_cursor_right(&self, _n: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn move_cursor_left(&self, _n: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn write_line(&self, s: &str) -> io::Result<()> {
+        Self::write(&format!("{s}\n"))
+    }
+
+    fn write_str(&self, s: &str) -> io::Result<()> {
+        Self::write(s)
+    }
+
+    fn clear_line(&self) -> io::Result<()> {
+        Self::write(&format!("\r{}\r", " ".repeat(usize::from(self.width()))))
+    }
+
+    fn flush(&self) -> io::Result<()> {
+        io::stderr().lock().flush()
     }
 }

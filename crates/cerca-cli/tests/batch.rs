@@ -76,8 +76,10 @@ fn check_batch_output(sandbox: &Sandbox, objects: &[Value]) {
     assert_eq!(lukashenko[0]["path"], zapad.as_str());
     assert_eq!(lukashenko[0]["rank"], 1);
 
-    // Line 3: no match, no object.
-    assert!(of_query(objects, 3).is_empty());
+    // Line 3: no match, one object that says so.
+    let none = of_query(objects, 3);
+    assert_eq!(none.len(), 1, "{none:?}");
+    assert_eq!(*none[0], serde_json::json!({"query": 3, "total": 0}));
 
     // Line 4 (with a CRLF ending): two documents.
     assert_eq!(of_query(objects, 4).len(), 2);
@@ -89,7 +91,7 @@ fn check_batch_output(sandbox: &Sandbox, objects: &[Value]) {
         .as_str()
         .unwrap()
         .ends_with("corpus/cucina/ricetta.md"));
-    assert_eq!(objects.len(), 4 + 1 + 1 + 2 + 1);
+    assert_eq!(objects.len(), 4 + 1 + 1 + 1 + 2 + 1);
 }
 
 #[test]
@@ -128,7 +130,7 @@ fn batch_over_ad_hoc_paths_with_options() {
     );
     run.code(0);
     let objects = run.json();
-    assert_eq!(objects.len(), 2, "{}", run.stdout);
+    assert_eq!(objects.len(), 3, "{}", run.stdout);
     assert_eq!(objects[0]["query"], 0);
     assert!(
         objects[0]["path"]
@@ -138,8 +140,10 @@ fn batch_over_ad_hoc_paths_with_options() {
         "sorted by path, limit 1"
     );
     assert!(objects[0]["score"].is_null());
-    assert_eq!(objects[1]["query"], 2);
-    assert_eq!(objects[1]["rank"], 1);
+    // lukashenko is not under corpus/cucina: its line says so.
+    assert_eq!(objects[1], serde_json::json!({"query": 1, "total": 0}));
+    assert_eq!(objects[2]["query"], 2);
+    assert_eq!(objects[2]["rank"], 1);
 }
 
 #[test]
@@ -166,9 +170,10 @@ fn a_batch_that_matches_nothing_exits_1() {
     );
     run.code(1);
     let objects = run.json();
-    assert_eq!(objects.len(), 1);
-    assert_eq!(objects[0]["query"], 1);
-    assert!(objects[0]["error"].is_string());
+    assert_eq!(objects.len(), 2);
+    assert_eq!(objects[0], serde_json::json!({"query": 0, "total": 0}));
+    assert_eq!(objects[1]["query"], 1);
+    assert!(objects[1]["error"].is_string());
 
     let empty = sandbox.run_stdin(&["search", "--index", "idx", "--batch", "-"], "");
     empty.code(1);
@@ -186,4 +191,93 @@ fn a_missing_batch_file_is_an_error() {
         .run_stdin(&["search", "--batch", "-", "casa"], "casa\n")
         .code(2)
         .stderr_has("cannot search casa");
+}
+
+/// A line that is not UTF-8, one too long, a blank line and a query without
+/// hits: each answers on its own line (a blank one is skipped), and the batch goes on.
+#[test]
+fn every_batch_line_answers_and_the_batch_goes_on() {
+    let sandbox = corpus();
+    let mut input = b"casa\n\xff\xfe rotto\n".to_vec();
+    input.extend(std::iter::repeat_n(b'a', 1 << 20));
+    input.extend_from_slice(b"\n\n   \nippopotamo\nlukashenko");
+    sandbox.write("domande.txt", &input);
+    let run = sandbox.run(&["search", "--index", "idx", "--batch", "domande.txt"]);
+    run.code(0);
+    let objects = run.json();
+    let lines: Vec<u64> = objects
+        .iter()
+        .map(|o| o["query"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [0, 0, 0, 0, 1, 2, 5, 6], "{}", run.stdout);
+    assert!(
+        objects[4]["error"].as_str().unwrap().contains("not UTF-8"),
+        "{}",
+        objects[4]
+    );
+    assert!(
+        objects[5]["error"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 4096 bytes"),
+        "{}",
+        objects[5]
+    );
+    assert_eq!(objects[6], serde_json::json!({"query": 5, "total": 0}));
+    assert_eq!(objects[7]["rank"], 1);
+}
+
+/// Past the last hit, a query still answers with its total.
+#[test]
+fn a_batch_query_paged_past_its_hits_gives_its_total() {
+    let sandbox = corpus();
+    let run = sandbox.run_stdin(
+        &["search", "--index", "idx", "--batch", "-", "--offset", "10"],
+        "casa\n",
+    );
+    run.code(0);
+    assert_eq!(run.json(), [serde_json::json!({"query": 0, "total": 4})]);
+}
+
+/// -c, -l and -0 would be silently ignored: they are refused.
+#[test]
+fn count_and_paths_are_refused_with_batch() {
+    let sandbox = corpus();
+    for flag in ["-c", "-l", "--explain"] {
+        let run = sandbox.run_stdin(
+            &["search", "--index", "idx", "--batch", "-", flag],
+            "casa\n",
+        );
+        run.code(2).stderr_has("cannot be used with");
+        assert_eq!(run.stdout, "", "{flag}");
+    }
+}
+
+/// `--batch /dev/zero`: one endless line, read in bounded memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_batch_line_takes_bounded_memory() {
+    let sandbox = corpus();
+    let mut child = sandbox
+        .std_command()
+        .args(["search", "--index", "idx", "--batch", "/dev/zero"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run cerca");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    child.kill().expect("kill cerca");
+    child.wait().expect("wait for cerca");
+    let rss_kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS of cerca");
+    assert!(
+        rss_kib < 200 << 10,
+        "cerca grew to {} MiB on /dev/zero",
+        rss_kib >> 10
+    );
 }

@@ -84,3 +84,38 @@ fn the_man_page_is_roff() {
         .stdout_has(".SH SYNOPSIS");
     assert_eq!(run.stderr, "");
 }
+
+/// One page: every command in it, the sections a man page has, and no
+/// reference to a page that cerca does not produce (`cerca-search(1)`).
+#[test]
+fn the_man_page_holds_every_command_and_refers_to_no_other_page() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["man"]);
+    run.code(0);
+    for section in [
+        ".SH COMMANDS",
+        ".SS \"cerca search\"",
+        ".SS \"cerca index\"",
+        ".SS \"cerca status\"",
+        ".SS \"cerca cache\"",
+        ".SH \"QUERY SYNTAX\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH \"ENVIRONMENT\"",
+        ".SH \"FILES\"",
+        "CERCA_INDEX",
+        "NO_COLOR",
+        "\\-\\-files\\-with\\-matches",
+        "\\-\\-quiet",
+    ] {
+        run.stdout_has(section);
+    }
+    assert!(
+        !run.stdout.contains("cerca-search") && !run.stdout.contains("(1)"),
+        "a reference to another page:\n{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("extract-worker"),
+        "the hidden worker is not shown"
+    );
+}

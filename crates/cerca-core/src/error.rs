@@ -142,6 +142,19 @@ fn damage_in_words(error: &TantivyError) -> String {
             format!("{} is missing", path.display())
         }
         TantivyError::IoError(io_error) => io_error.to_string(),
+        // tantivy shows a corruption only as Debug text (quoted paths, the
+        // decoder's own Debug, the file's content): the file it names is
+        // what a person can use.
+        TantivyError::DataCorruption(corruption) => {
+            let debug = format!("{corruption:?}");
+            match debug
+                .split_once("(in file `")
+                .and_then(|(_, rest)| rest.split_once("`)"))
+            {
+                Some((file, _)) => format!("{} does not decode", file.trim_matches('"')),
+                None => "a file of the index does not decode".to_owned(),
+            }
+        }
         other => other.to_string(),
     }
 }

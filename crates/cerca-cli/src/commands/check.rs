@@ -1,10 +1,13 @@
 //! `cerca check`: verify an index.
 
+use std::io::Write;
+
 use anyhow::Result;
 use cerca_core::Index;
 
 use crate::args::IndexLocation;
 use crate::locations;
+use crate::output::{escape, escape_path, Controls};
 
 pub fn run(args: &IndexLocation) -> Result<bool> {
     let dir = locations::index_dir(args.index.as_deref())?;
@@ -12,28 +15,39 @@ pub fn run(args: &IndexLocation) -> Result<bool> {
     if let Some(reason) = &report.unopenable {
         anyhow::bail!("{reason}");
     }
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "index: {}\ndocuments: {}\nsegments: {}",
         dir.display(),
         report.documents,
         report.segments
-    );
+    )?;
     if report.is_sound() {
-        println!("sound: every checksum matches, every column and stored text reads, one document per path");
+        writeln!(out, "sound: every checksum matches, every column and stored text reads, one document per path")?;
         return Ok(true);
     }
     for file in &report.damaged_files {
-        println!("damaged: {} (its checksum does not match)", file.display());
+        writeln!(
+            out,
+            "damaged: {} (its checksum does not match)",
+            file.display()
+        )?;
     }
     for problem in &report.problems {
-        println!("damaged: {problem}");
+        writeln!(out, "damaged: {}", escape(problem, Controls::Lines))?;
     }
     if report.duplicates > 0 {
-        println!("{} paths have more than one document:", report.duplicates);
+        writeln!(
+            out,
+            "{} paths have more than one document:",
+            report.duplicates
+        )?;
         for path in &report.duplicated_paths {
-            println!("  {}", path.display());
+            writeln!(out, "  {}", escape_path(path))?;
         }
     }
+    out.flush()?;
     anyhow::bail!(
         "the index at {} is damaged: rebuild it from its folders with `cerca index --rebuild{}`",
         dir.display(),

@@ -1,16 +1,22 @@
 //! `cerca index`: add folders and sync.
 
-use anyhow::{Context, Result};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
 use cerca_core::{Index, SyncReport};
 
-use crate::args::IndexArgs;
+use crate::args::{ColorChoice, IndexArgs};
 use crate::interrupt::{self, Interrupted};
 use crate::locations;
+use crate::output::{self, escape, Controls};
+use crate::printer::json::JsonPath;
 use crate::progress::Bar;
 
-use super::{roots, syncer};
+use super::last_report::{LastReport, Recorder};
+use super::{about_index, roots, syncer};
 
-pub fn run(args: &IndexArgs) -> Result<bool> {
+pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     if args.paths.is_empty() && args.walk.any_given() {
         anyhow::bail!(
@@ -20,20 +26,28 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
         );
     }
     let index = if args.rebuild {
-        Index::rebuild(&dir, &roots(&args.paths, &args.walk))
-            .with_context(|| format!("cannot rebuild the index at {}", dir.display()))?
+        Index::rebuild(&dir, &roots(&args.paths, &args.walk)).map_err(|e| {
+            about_index(e, &dir, || {
+                format!("cannot rebuild the index at {}", dir.display())
+            })
+        })?
     } else if args.paths.is_empty() {
         super::open_index(&dir)?
     } else {
-        Index::open_or_create(&dir)
-            .with_context(|| format!("cannot open or create the index at {}", dir.display()))?
+        Index::open_or_create(&dir).map_err(|e| {
+            about_index(e, &dir, || {
+                format!("cannot open or create the index at {}", dir.display())
+            })
+        })?
     };
+    let mut out = io::stdout().lock();
     if args.paths.is_empty() && index.roots()?.is_empty() {
         if args.rebuild {
-            println!(
+            writeln!(
+                out,
                 "rebuilt {}: it holds no folder; add one with `cerca index PATH`",
                 dir.display()
-            );
+            )?;
             return Ok(true);
         }
         anyhow::bail!(
@@ -43,14 +57,30 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
     }
     let interrupt = interrupt::arm()?;
     let syncer = syncer(&index, args.wait, interrupt)?;
-    let mut bar = Bar::new();
-    let report = syncer.sync(&roots(&args.paths, &args.walk), &mut bar);
+    let mut bar = Bar::new(color);
+    let mut recorder = Recorder::new(&mut bar);
+    let report = syncer.sync(&roots(&args.paths, &args.walk), &mut recorder);
+    let skipped = recorder.into_skipped();
     bar.finish();
-    let report = report.with_context(|| format!("cannot sync the index at {}", dir.display()))?;
+    let report = report.map_err(|e| {
+        about_index(e, &dir, || {
+            format!("cannot sync the index at {}", dir.display())
+        })
+    })?;
+    if !report.interrupted {
+        // Only for `cerca status`: a report that cannot be written is said, not fatal.
+        if let Err(error) = save_last_report(skipped, &index, &args.paths, &report) {
+            output::error(&format!(
+                "{} (`cerca status` will not show this sync's skipped and failed files)",
+                output::causes(&error)
+            ));
+        }
+    }
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        serde_json::to_writer(&mut out, &json_report(&report)?)?;
+        writeln!(out)?;
     } else {
-        print_summary(&report);
+        print_summary(&mut out, &report)?;
     }
     if report.interrupted {
         return Err(Interrupted {
@@ -62,8 +92,48 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
     Ok(report.failed == 0)
 }
 
-pub fn print_summary(report: &SyncReport) {
-    println!(
+/// The report as JSON, its failures' paths lossless (serde refuses a path
+/// that is not UTF-8): `[path, message]` pairs, a path as `--json` prints it.
+fn json_report(report: &SyncReport) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(SyncReport {
+        failures: Vec::new(),
+        ..report.clone()
+    })?;
+    value["failures"] = report
+        .failures
+        .iter()
+        .map(|(path, message)| serde_json::json!([JsonPath::new(path), message]))
+        .collect();
+    Ok(value)
+}
+
+/// Writes what this sync saw of each folder beside the index.
+fn save_last_report(
+    skipped: super::last_report::Skipped,
+    index: &Index,
+    given: &[PathBuf],
+    report: &SyncReport,
+) -> Result<()> {
+    let Some(dir) = index.path() else {
+        return Ok(());
+    };
+    let folders: Vec<PathBuf> = index.roots()?.into_iter().map(|s| s.root.path).collect();
+    // The sync walked the folders given (as it canonicalized them), or all.
+    let synced: Vec<PathBuf> = if given.is_empty() {
+        folders.clone()
+    } else {
+        given.iter().filter_map(|p| p.canonicalize().ok()).collect()
+    };
+    let previous = LastReport::load(dir);
+    let indexed = index.stored_files()?.into_iter().map(|f| f.path).collect();
+    skipped
+        .report(&folders, &synced, report, previous.as_ref(), &indexed)
+        .save(dir)
+}
+
+pub fn print_summary(out: &mut dyn Write, report: &SyncReport) -> io::Result<()> {
+    writeln!(
+        out,
         "{} added, {} updated, {} removed, {} unchanged, {} skipped, {} failed; {:.1} MB read in {:.2} s",
         report.added,
         report.updated,
@@ -73,36 +143,39 @@ pub fn print_summary(report: &SyncReport) {
         report.failed,
         report.bytes_read as f64 / 1e6,
         report.elapsed.as_secs_f64()
-    );
+    )?;
     if !report.indexed_by_kind.is_empty() {
         let kinds: Vec<String> = report
             .indexed_by_kind
             .iter()
             .map(|(kind, n)| {
+                // Kinds and reasons come from file names: escaped, as names are.
                 format!(
                     "{n} {}",
                     if kind.is_empty() {
-                        "(no extension)"
+                        "(no extension)".into()
                     } else {
-                        kind
+                        escape(kind, Controls::Escaped)
                     }
                 )
             })
             .collect();
-        println!("indexed: {}", kinds.join(", "));
+        writeln!(out, "indexed: {}", kinds.join(", "))?;
         if report.without_text > 0 {
-            println!(
+            writeln!(
+                out,
                 "without text: {} (empty files, or PDFs that are scans without a text layer)",
                 report.without_text
-            );
+            )?;
         }
     }
     if !report.skipped_by_reason.is_empty() {
         let reasons: Vec<String> = report
             .skipped_by_reason
             .iter()
-            .map(|(reason, n)| format!("{n} {reason}"))
+            .map(|(reason, n)| format!("{n} {}", escape(reason, Controls::Escaped)))
             .collect();
-        println!("skipped: {}", reasons.join(", "));
+        writeln!(out, "skipped: {}", reasons.join(", "))?;
     }
+    Ok(())
 }

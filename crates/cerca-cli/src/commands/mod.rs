@@ -1,9 +1,11 @@
 //! One file per subcommand; each returns whether something was found (exit 0) or not (exit 1).
 
+pub mod cache;
 pub mod check;
 pub mod extract_worker;
 pub mod forget;
 pub mod index;
+pub mod last_report;
 pub mod search;
 pub mod status;
 
@@ -13,13 +15,60 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use cerca_core::read::{WalkOptions, DEFAULT_MAX_FILE_SIZE};
-use cerca_core::{Index, Root, SyncOptions, Syncer};
+use cerca_core::{Error, Index, Root, SyncOptions, Syncer};
 
 use crate::args::WalkArgs;
 
 /// Opens the index, saying what to do when there is none.
 pub fn open_index(dir: &Path) -> Result<Index> {
-    Index::open(dir).with_context(|| format!("cannot open the index at {}", dir.display()))
+    Index::open(dir).map_err(|error| {
+        about_index(error, dir, || {
+            format!("cannot open the index at {}", dir.display())
+        })
+    })
+}
+
+/// A core error about the index in `dir`, with `doing` as context unless the
+/// error names the index itself (no index, busy, damaged, read-only…: "the
+/// index at DIR …", "DIR is not a cerca index", which also say what to do):
+/// the path is then said once.
+pub fn about_index(error: Error, dir: &Path, doing: impl FnOnce() -> String) -> anyhow::Error {
+    let text = error.to_string();
+    let dir = dir.display().to_string();
+    let names_it = [format!("index at {dir} "), format!("index at {dir}:")]
+        .iter()
+        .any(|said| text.contains(said.as_str()))
+        || text.ends_with(&format!("index at {dir}"))
+        || text.starts_with(&format!("{dir} is not a cerca index"));
+    if names_it {
+        error.into()
+    } else {
+        anyhow::Error::new(error).context(doing())
+    }
+}
+
+/// Which of `folders` `path` belongs to: the deepest one it is under (a
+/// folder inside another is synced on its own, with its own options).
+pub fn folder_of(folders: &[PathBuf], path: &Path) -> Option<usize> {
+    folders
+        .iter()
+        .enumerate()
+        .filter(|(_, folder)| path.starts_with(folder))
+        .max_by_key(|(_, folder)| folder.as_os_str().len())
+        .map(|(i, _)| i)
+}
+
+/// A new file (or an old one, emptied) only its owner can read, as every
+/// file cerca keeps.
+pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// The folders given on the command line, each with the walk options given.

@@ -1,11 +1,12 @@
 //! `cerca search`: one query, or a batch, over the index or over folders.
 
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
+use anstyle::Style;
 use anyhow::{Context, Result};
 use cerca_core::query::{Node, ParseError};
 use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder};
@@ -13,10 +14,17 @@ use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder};
 use crate::args::{ColorChoice, SearchArgs, Sort};
 use crate::interrupt::{self, Interrupted};
 use crate::printer::{Count, Json, Paths, Sink, Standard};
-use crate::progress::Bar;
-use crate::{locations, QueryError};
+use crate::progress::{stderr_colors, Bar};
+use crate::{locations, output, QueryError, Reported};
 
-pub fn run(args: &SearchArgs) -> Result<bool> {
+/// The longest line `--batch` takes as a query, in bytes: the longest query
+/// (longer ones get an error object, and memory stays bounded whatever the
+/// input, `/dev/zero` included).
+pub const MAX_BATCH_LINE: usize = cerca_core::query::limits::MAX_QUERY_BYTES;
+
+const FOOTER: Style = Style::new().dimmed();
+
+pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
     // The time people wait includes syncing the folders of an ad-hoc search.
     let started = Instant::now();
     // With --batch there is no QUERY: the first positional argument is a PATH.
@@ -31,29 +39,62 @@ pub fn run(args: &SearchArgs) -> Result<bool> {
     };
     if paths.is_empty() {
         let index = super::open_index(&locations::index_dir(args.location.index.as_deref())?)?;
-        return search(&index, args, query, started);
+        return search(&index, args, query, color, started);
     }
-    let (index, cache) = ad_hoc_index(&paths, args)?;
-    match search(&index, args, query, started) {
+    // As grep and rg: the paths that exist are searched, the others are
+    // reported, and the exit status says something went wrong.
+    let mut trouble = false;
+    let mut canonical = Vec::new();
+    for path in &paths {
+        match path.canonicalize() {
+            Ok(path) => canonical.push(path),
+            Err(error) => {
+                output::error(&format!("cannot search {}: {error}", path.display()));
+                trouble = true;
+            }
+        }
+    }
+    if canonical.is_empty() {
+        return Err(Reported.into());
+    }
+    canonical.sort();
+    canonical.dedup();
+    let (index, cache, failed) = ad_hoc_index(&canonical, args, color)?;
+    let found = match search(&index, args, query, color, started) {
         // Damage found by the search itself: the cache is rebuilt, once.
         Err(error) if is_damage(&error) => {
             drop(index);
             remove_cache(&cache)?;
-            let (index, _) = ad_hoc_index(&paths, args)?;
-            search(&index, args, query, started)
+            let (index, _, _) = ad_hoc_index(&canonical, args, color)?;
+            search(&index, args, query, color, started)
         }
         other => other,
+    }?;
+    super::cache::note_used(&cache);
+    super::cache::evict(&cache);
+    // Files that could not be read were named while the cache was synced.
+    if trouble || failed > 0 {
+        return Err(Reported.into());
     }
+    Ok(found)
 }
 
 fn search(
     index: &Index,
     args: &SearchArgs,
     query: Option<&String>,
+    color: ColorChoice,
     started: Instant,
 ) -> Result<bool> {
+    // Only a person reading hits gets documents with some of the words (and
+    // is told so); scripts, and the exit status of -q, get what they asked for.
+    let human = !(args.json || args.files_with_matches || args.count || args.quiet);
     let options = SearchOptions {
-        limit: args.limit,
+        limit: if args.count || args.quiet {
+            0
+        } else {
+            args.limit
+        },
         offset: args.offset,
         operator: if args.any {
             Operator::Any
@@ -66,87 +107,105 @@ fn search(
             Sort::NewestFirst => SortOrder::DateDescending,
             Sort::Path => SortOrder::Path,
         },
-        snippets: !(args.files_with_matches || args.count),
+        snippets: human || args.json,
         within: Vec::new(),
-        // Only a person reading hits gets documents with some of the words
-        // (and is told so); scripts get what they asked for.
-        relax: args.batch.is_none() && !(args.json || args.files_with_matches || args.count),
+        relax: args.batch.is_none() && human,
     };
-    let stdout = std::io::stdout().lock();
-    match (&args.batch, query) {
-        (Some(batch), _) => {
-            batch_search(index, batch, args.literal, &options, &mut Json::new(stdout))
-        }
-        (None, Some(query)) => {
-            let current_dir = std::env::current_dir().ok();
-            let color = match args.color {
-                ColorChoice::Always => anstream::ColorChoice::Always,
-                ColorChoice::Never => anstream::ColorChoice::Never,
-                ColorChoice::Auto => anstream::ColorChoice::Auto,
-            };
-            let options = SearchOptions {
-                limit: if args.count { 0 } else { options.limit },
-                ..options
-            };
-            let mut sink: Box<dyn Sink> = if args.json {
-                Box::new(Json::new(stdout))
-            } else if args.files_with_matches {
-                Box::new(Paths::new(stdout, current_dir))
-            } else if args.count {
-                Box::new(Count::new(stdout))
-            } else {
-                Box::new(Standard::new(
-                    anstream::AutoStream::new(stdout, color),
-                    current_dir,
-                ))
-            };
-            let human = !(args.json || args.files_with_matches || args.count);
-            let summary_since = human.then_some(started);
-            single_search(
-                index,
-                query,
-                args.literal,
-                args.explain,
-                &options,
-                sink.as_mut(),
-                summary_since,
-            )
-        }
-        (None, None) => anyhow::bail!("give a QUERY or --batch FILE"),
+    let stdout = io::stdout().lock();
+    let Some(query) = query else {
+        return match &args.batch {
+            Some(batch) => {
+                batch_search(index, batch, args.literal, &options, &mut Json::new(stdout))
+            }
+            None => anyhow::bail!("give a QUERY or --batch FILE"),
+        };
+    };
+    let current_dir = std::env::current_dir().ok();
+    let mut sink: Box<dyn Sink> = if args.json {
+        Box::new(Json::new(stdout))
+    } else if args.files_with_matches {
+        // Exact bytes for programs (-0, a pipe); on a terminal, names with
+        // control characters are shown escaped, as ls does.
+        let escape = !args.null && stdout.is_terminal();
+        Box::new(Paths::new(stdout, current_dir, args.null, escape))
+    } else if args.count {
+        Box::new(Count::new(stdout))
+    } else if args.quiet {
+        // -q is -c written nowhere: the same exact count decides the exit status.
+        Box::new(Count::new(io::sink()))
+    } else {
+        Box::new(Standard::new(
+            anstream::AutoStream::new(stdout, color.into()),
+            current_dir,
+        ))
+    };
+    let parsed = parse(query, args.literal).map_err(|error| QueryError::new(query, error))?;
+    if args.explain {
+        let text = index
+            .explain(&parsed, options.operator)
+            .map_err(|error| match error {
+                Error::Query(error) => QueryError::new(query, error).into(),
+                other => anyhow::Error::new(other),
+            })?;
+        output::note(text.trim_end_matches('\n'));
     }
+    let results = index
+        .search_parsed(&parsed, &options)
+        .map_err(|error| match error {
+            Error::Query(error) => QueryError::new(query, error).into(),
+            other => anyhow::Error::new(other).context("search failed"),
+        })?;
+    if results.relaxed {
+        output::note("cerca: no document has every word of the query; showing documents with some of them (more first)");
+    }
+    sink.results(&results, None)?;
+    if human {
+        let summary = format!(
+            "{} of {} documents in {:.1} ms",
+            results.hits.len(),
+            results.total,
+            started.elapsed().as_secs_f64() * 1e3
+        );
+        // Dimmed on a terminal with colors on; the stream drops the style
+        // otherwise (a pipe, NO_COLOR, --color never).
+        let mut stderr = anstream::AutoStream::new(io::stderr(), stderr_colors(color));
+        let _ = writeln!(stderr, "{FOOTER}{summary}{FOOTER:#}");
+    }
+    Ok(results.total > 0)
 }
 
-/// The cached index of the folders given on the command line, synced
-/// first, and its directory. A cache that is damaged or of another version is
+/// The cached index of these (canonical, sorted) paths, synced first, its
+/// directory, and how many files could not be read (each already named on
+/// standard error). A cache that is damaged or of another version is
 /// rebuilt: it is only a cache.
-fn ad_hoc_index(paths: &[PathBuf], args: &SearchArgs) -> Result<(Index, PathBuf)> {
-    let mut canonical = Vec::new();
-    for path in paths {
-        canonical.push(
-            path.canonicalize()
-                .with_context(|| format!("cannot search {}", path.display()))?,
-        );
-    }
-    canonical.sort();
-    canonical.dedup();
-    let dir = locations::cache_index_dir(&canonical)?;
+fn ad_hoc_index(
+    paths: &[PathBuf],
+    args: &SearchArgs,
+    color: ColorChoice,
+) -> Result<(Index, PathBuf, usize)> {
+    let dir = locations::cache_index_dir(paths)?;
     let interrupt = interrupt::arm()?;
-    let roots = super::roots(&canonical, &args.walk);
-    let index = match synced_cache(&dir, &roots, &interrupt) {
+    let roots = super::roots(paths, &args.walk);
+    let (index, failed) = match synced_cache(&dir, &roots, &interrupt, color) {
         Err(error) if is_damage(&error) => {
             remove_cache(&dir)?;
-            synced_cache(&dir, &roots, &interrupt)
+            synced_cache(&dir, &roots, &interrupt, color)
         }
         other => other,
     }?;
-    Ok((index, dir))
+    Ok((index, dir, failed))
 }
 
-fn synced_cache(dir: &Path, roots: &[Root], interrupt: &Arc<AtomicBool>) -> Result<Index> {
+fn synced_cache(
+    dir: &Path,
+    roots: &[Root],
+    interrupt: &Arc<AtomicBool>,
+    color: ColorChoice,
+) -> Result<(Index, usize)> {
     let index = Index::open_or_create(dir)
         .with_context(|| format!("cannot open the cached index at {}", dir.display()))?;
     let syncer = super::syncer(&index, true, Arc::clone(interrupt))?;
-    let mut bar = Bar::new();
+    let mut bar = Bar::new(color);
     let report = syncer.sync(roots, &mut bar);
     bar.finish();
     let paths: Vec<PathBuf> = roots.iter().map(|r| r.path.clone()).collect();
@@ -158,15 +217,7 @@ fn synced_cache(dir: &Path, roots: &[Root], interrupt: &Arc<AtomicBool>) -> Resu
         }
         .into());
     }
-    // A folder given on the command line that cannot be read is an error, as a missing one is.
-    if let Some((path, message)) = report
-        .failures
-        .iter()
-        .find(|(path, _)| paths.contains(path))
-    {
-        anyhow::bail!("cannot search {}: {message}", path.display());
-    }
-    Ok(index)
+    Ok((index, report.failed))
 }
 
 /// Whether an error says the cache is damaged, of another version, or not
@@ -212,50 +263,57 @@ fn parse(query: &str, literal: bool) -> Result<Node, ParseError> {
     }
 }
 
-fn single_search(
-    index: &Index,
-    query: &str,
-    literal: bool,
-    explain: bool,
-    options: &SearchOptions,
-    sink: &mut dyn Sink,
-    summary_since: Option<Instant>,
-) -> Result<bool> {
-    let parsed = parse(query, literal).map_err(|error| QueryError::new(query, error))?;
-    if explain {
-        let text = index
-            .explain(&parsed, options.operator)
-            .map_err(|error| match error {
-                Error::Query(error) => QueryError::new(query, error).into(),
-                other => anyhow::Error::new(other),
-            })?;
-        eprint!("{text}");
-    }
-    let results = index
-        .search_parsed(&parsed, options)
-        .map_err(|error| match error {
-            Error::Query(error) => QueryError::new(query, error).into(),
-            other => anyhow::Error::new(other).context("search failed"),
-        })?;
-    if results.relaxed {
-        eprintln!("cerca: no document has every word of the query; showing documents with some of them (more first)");
-    }
-    sink.results(&results, None)?;
-    if let Some(started) = summary_since {
-        let mut stderr = std::io::stderr();
-        let summary = format!(
-            "{} of {} documents in {:.1} ms",
-            results.hits.len(),
-            results.total,
-            started.elapsed().as_secs_f64() * 1e3
-        );
-        if stderr.is_terminal() {
-            writeln!(stderr, "\x1b[2m{summary}\x1b[0m")?;
-        } else {
-            writeln!(stderr, "{summary}")?;
+/// One line of a batch.
+#[derive(Debug, PartialEq, Eq)]
+enum BatchLine {
+    Query(String),
+    NotUtf8,
+    TooLong,
+}
+
+/// The next line of `input` (without its `\n` or `\r\n`), keeping at most
+/// `max` bytes of it in memory: the rest of a longer line is read and dropped.
+fn next_line(input: &mut dyn BufRead, max: usize) -> io::Result<Option<BatchLine>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let buffer = match input.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if buffer.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, used, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => (&buffer[..end], end + 1, true),
+            None => (buffer, buffer.len(), false),
+        };
+        if line.len() + chunk.len() > max {
+            too_long = true;
+        } else if !too_long {
+            line.extend_from_slice(chunk);
+        }
+        input.consume(used);
+        if done {
+            break;
         }
     }
-    Ok(results.total > 0)
+    if !read_any {
+        return Ok(None);
+    }
+    if too_long {
+        return Ok(Some(BatchLine::TooLong));
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Some(match String::from_utf8(line) {
+        Ok(text) => BatchLine::Query(text),
+        Err(_) => BatchLine::NotUtf8,
+    }))
 }
 
 fn batch_search(
@@ -265,31 +323,80 @@ fn batch_search(
     options: &SearchOptions,
     sink: &mut dyn Sink,
 ) -> Result<bool> {
-    let input: Box<dyn BufRead> = if batch.as_os_str() == "-" {
-        Box::new(BufReader::new(std::io::stdin()))
+    let mut input: Box<dyn BufRead> = if batch.as_os_str() == "-" {
+        Box::new(BufReader::new(io::stdin()))
     } else {
         Box::new(BufReader::new(std::fs::File::open(batch).with_context(
             || format!("cannot read the batch file {}", batch.display()),
         )?))
     };
     let mut any_match = false;
-    for (number, line) in input.lines().enumerate() {
-        let line = line.with_context(|| format!("{}: line {}", batch.display(), number + 1))?;
-        let searched = parse(line.trim_end_matches('\r'), literal)
+    let mut number = 0;
+    while let Some(line) = next_line(input.as_mut(), MAX_BATCH_LINE)
+        .with_context(|| format!("cannot read the batch file {}", batch.display()))?
+    {
+        let query = number;
+        number += 1;
+        let text = match line {
+            BatchLine::Query(text) if text.trim().is_empty() => continue,
+            BatchLine::Query(text) => text,
+            BatchLine::NotUtf8 => {
+                sink.query_error(
+                    query,
+                    "this line is not UTF-8 text: write the batch file in UTF-8",
+                )?;
+                continue;
+            }
+            BatchLine::TooLong => {
+                sink.query_error(
+                    query,
+                    &format!("this line is longer than {MAX_BATCH_LINE} bytes, the most a batch query can be"),
+                )?;
+                continue;
+            }
+        };
+        let searched = parse(&text, literal)
             .map_err(Error::Query)
             .and_then(|parsed| index.search_parsed(&parsed, options));
         match searched {
             Ok(results) => {
                 any_match |= results.total > 0;
-                sink.results(&results, Some(number))?;
+                sink.results(&results, Some(query))?;
             }
-            Err(Error::Query(error)) => sink.query_error(number, &error.to_string())?,
+            Err(Error::Query(error)) => sink.query_error(query, &error.to_string())?,
             Err(other) => {
                 return Err(
-                    anyhow::Error::new(other).context(format!("query on line {}", number + 1))
+                    anyhow::Error::new(other).context(format!("query on line {}", query + 1))
                 )
             }
         }
     }
     Ok(any_match)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: usize) -> Vec<BatchLine> {
+        let mut reader = BufReader::with_capacity(4, input);
+        std::iter::from_fn(|| next_line(&mut reader, max).ok().flatten()).collect()
+    }
+
+    #[test]
+    fn batch_lines_are_bounded_and_need_not_be_utf8() {
+        use BatchLine::*;
+        assert_eq!(
+            lines(b"casa\r\n\xff\xfe\n123456789\n\nultima", 8),
+            [
+                Query("casa".into()),
+                NotUtf8,
+                TooLong,
+                Query(String::new()),
+                Query("ultima".into())
+            ]
+        );
+        assert_eq!(lines(b"", 8), []);
+        assert_eq!(lines(b"12345678\n", 8), [Query("12345678".into())]);
+    }
 }

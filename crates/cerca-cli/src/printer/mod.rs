@@ -6,7 +6,7 @@
 //! - [`count`]: the number of matching documents (`-c`).
 
 mod count;
-mod json;
+pub mod json;
 mod paths;
 mod standard;
 

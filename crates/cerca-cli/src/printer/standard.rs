@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use cerca_core::{Hit, SearchResults};
 
 use super::{display_path, Sink};
+use crate::output::{escape, escape_path, Controls};
 
 const PATH: Style = AnsiColor::Magenta.on_default().bold();
 const DATE: Style = AnsiColor::Green.on_default();
@@ -14,7 +15,9 @@ const TITLE: Style = Style::new().bold();
 const MATCH: Style = AnsiColor::Red.on_default().bold();
 
 /// Ranked hits for a terminal. Colors are written as ANSI escapes: the
-/// stream it writes to strips them when colors are off.
+/// stream it writes to strips them when colors are off. What comes from
+/// documents and file names is never written raw: its control characters
+/// are escaped, so that only cerca's own escapes reach the terminal.
 pub struct Standard<W> {
     out: W,
     current_dir: Option<PathBuf>,
@@ -27,27 +30,42 @@ impl<W: Write> Standard<W> {
 
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
         let path = display_path(&hit.path, self.current_dir.as_deref());
-        write!(self.out, "{PATH}{}{PATH:#}", path.display())?;
+        write!(self.out, "{PATH}{}{PATH:#}", escape_path(&path))?;
         if let Some(date) = hit.date {
             write!(self.out, "  {DATE}{date}{DATE:#}")?;
         }
         writeln!(self.out)?;
         if !hit.title.is_empty() {
-            writeln!(self.out, "  {TITLE}{}{TITLE:#}", hit.title)?;
+            writeln!(
+                self.out,
+                "  {TITLE}{}{TITLE:#}",
+                escape(&hit.title, Controls::Inline)
+            )?;
         }
         if let Some(snippet) = hit.snippet.as_ref().filter(|s| !s.text.is_empty()) {
             write!(self.out, "  ")?;
             let mut at = 0;
             for range in &snippet.highlights {
+                // Escaped piece by piece: the highlights are byte ranges of the raw text.
                 write!(
                     self.out,
                     "{}{MATCH}{}{MATCH:#}",
-                    &snippet.text[at..range.start],
-                    &snippet.text[range.clone()]
+                    escape(
+                        snippet.text.get(at..range.start).unwrap_or_default(),
+                        Controls::Inline
+                    ),
+                    escape(
+                        snippet.text.get(range.clone()).unwrap_or_default(),
+                        Controls::Inline
+                    )
                 )?;
                 at = range.end;
             }
-            writeln!(self.out, "{}", &snippet.text[at..])?;
+            writeln!(
+                self.out,
+                "{}",
+                escape(snippet.text.get(at..).unwrap_or_default(), Controls::Inline)
+            )?;
         }
         writeln!(self.out)
     }

@@ -433,6 +433,91 @@ pub fn write_big_folder(sandbox: &Sandbox, files: usize) {
     }
 }
 
+impl Sandbox {
+    /// Runs `cerca ARGS…` with a standard output whose reader is already
+    /// closed (`cerca … | head -0`): every write fails with a broken pipe.
+    /// Returns the exit code and standard error.
+    pub fn run_closed_stdout(&self, args: &[&str]) -> (i32, String) {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let output = self
+            .std_command()
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("run cerca");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Runs `cerca ARGS…` with standard output and standard error on a
+    /// pseudo-terminal (100 columns), as a person at a terminal runs it, and
+    /// returns the exit code and every byte the terminal received.
+    #[cfg(unix)]
+    pub fn run_tty(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, Vec<u8>) {
+        use std::io::Read;
+        use std::os::fd::{FromRawFd, OwnedFd};
+
+        let mut master = -1;
+        let mut slave = -1;
+        let size = libc::winsize {
+            ws_row: 40,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty fills the two descriptors it is given.
+        let opened = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &size,
+            )
+        };
+        assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned here alone.
+        let (master, slave) =
+            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let mut command = self.std_command();
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command
+            .args(args)
+            .env("TERM", "xterm-256color")
+            .stdin(std::process::Stdio::null())
+            .stdout(slave.try_clone().expect("dup pty"))
+            .stderr(slave);
+        let mut child = command.spawn().expect("run cerca");
+        // The command above holds the last copies of the terminal's slave
+        // side: once it is dropped, the child's exit ends the reads below.
+        drop(command);
+        let mut terminal = std::fs::File::from(master);
+        let mut received = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            match terminal.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => received.extend_from_slice(&chunk[..n]),
+                // Linux answers EIO once no process has the slave side open.
+                Err(_) => break,
+            }
+        }
+        let status = child.wait().expect("wait for cerca");
+        (status.code().unwrap_or(-1), received)
+    }
+}
+
+/// Whether `bytes` hold an escape character (the start of every ANSI sequence).
+pub fn has_escape(bytes: &[u8]) -> bool {
+    bytes.contains(&0x1b)
+}
+
 /// `sh -c script` in the sandbox's working directory and environment.
 pub fn shell(sandbox: &Sandbox, script: &str) -> std::process::Command {
     let mut command = std::process::Command::new("sh");
