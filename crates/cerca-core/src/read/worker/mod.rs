@@ -323,6 +323,11 @@ impl Drop for Worker {
 /// The reason for a worker's death, from its exit status and the end of its standard
 /// error: an allocation refused under the memory limit, a stack overflow, a signal.
 fn classify(status: ExitStatus, stderr: &str, max_memory: u64) -> Lost {
+    if status.success() {
+        // A worker ends only when its input closes: one that ended well in the
+        // middle of a question is no worker (`/bin/echo`, a wrong command).
+        return Lost::Worker(WorkerError::Protocol("it exited without answering".into()));
+    }
     if stderr.contains("memory allocation of") {
         return Lost::Budget(Budget::Memory { limit: max_memory });
     }
