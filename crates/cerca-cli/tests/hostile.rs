@@ -164,3 +164,37 @@ fn the_extraction_worker_dies_with_a_killed_cerca() {
     }
     assert!(!still, "the worker {worker} outlived its cerca");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_does_not_wait_for_the_worker_to_finish_a_file() {
+    let sandbox = Sandbox::new();
+    sandbox.write("docs/molte-pagine.pdf", many_pages_pdf());
+    sandbox.write("docs/nota.txt", "Il fenicottero rosa.\n");
+    let mut cerca = sandbox
+        .std_command()
+        .args(["index", "--index", "idx", "docs"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start cerca");
+    let started = Instant::now();
+    while children_of(cerca.id()).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no worker started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &cerca.id().to_string()])
+        .status();
+    assert!(sent.is_ok_and(|s| s.success()));
+    let status = cerca.wait().expect("reap cerca");
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(130));
+    // The file's budget is 60 s; the interruption must not wait for it.
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+}

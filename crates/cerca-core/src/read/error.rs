@@ -255,6 +255,14 @@ pub enum ReadError {
         #[source]
         source: WorkerError,
     },
+    /// Reading stopped because the caller's interrupt flag was set (see
+    /// [`FileReader::with_interrupt`](super::FileReader::with_interrupt)):
+    /// the file is neither read nor broken.
+    #[error("{}: reading was interrupted", path.display())]
+    Interrupted {
+        /// The file.
+        path: PathBuf,
+    },
     /// A symbolic link whose target does not exist.
     #[error("{}: broken symbolic link (to {})", path.display(), target.display())]
     BrokenSymlink {
@@ -303,6 +311,7 @@ impl ReadError {
             | ReadError::UnsupportedKind { path, .. }
             | ReadError::Extract { path, .. }
             | ReadError::ChangedWhileReading { path }
+            | ReadError::Interrupted { path }
             | ReadError::OverBudget { path, .. }
             | ReadError::Worker { path, .. }
             | ReadError::BrokenSymlink { path, .. }

@@ -1,6 +1,7 @@
 //! [`FileReader`]: the one entry point for reading files within budget, in process or
 //! in the extraction worker.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use super::file::{extract_error, extract_in_process, extractor_for, load};
@@ -40,6 +41,7 @@ pub struct FileReader {
     limits: ReadLimits,
     command: Option<WorkerCommand>,
     worker: Option<Worker>,
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl FileReader {
@@ -50,7 +52,15 @@ impl FileReader {
             limits,
             command: None,
             worker: None,
+            interrupt: None,
         }
+    }
+
+    /// Stops waiting for the worker as soon as `flag` is set: the file then
+    /// fails with [`ReadError::Interrupted`] (it is neither read nor broken).
+    pub fn with_interrupt(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.interrupt = Some(flag);
+        self
     }
 
     /// Extracts the risky kinds in a worker started with `command`.
@@ -88,7 +98,15 @@ impl FileReader {
         let bytes_read = bytes.len() as u64;
         let extracted = match &self.command {
             Some(command) if self.extractors.isolated(&found.kind) => {
-                in_worker(&mut self.worker, command, &self.limits, found, bytes)?
+                let interrupt = self.interrupt.as_deref();
+                in_worker(
+                    &mut self.worker,
+                    command,
+                    &self.limits,
+                    interrupt,
+                    found,
+                    bytes,
+                )?
             }
             _ => extract_in_process(extractor, &bytes, self.limits.max_text_bytes)
                 .map_err(|e| extract_error(&found.path, e))?,
@@ -107,6 +125,7 @@ fn in_worker(
     worker: &mut Option<Worker>,
     command: &WorkerCommand,
     limits: &ReadLimits,
+    interrupt: Option<&AtomicBool>,
     found: &FoundFile,
     bytes: Vec<u8>,
 ) -> Result<super::Extracted, ReadError> {
@@ -119,12 +138,15 @@ fn in_worker(
             path: found.path.clone(),
             source,
         },
+        Lost::Interrupted => ReadError::Interrupted {
+            path: found.path.clone(),
+        },
     };
     let running = match worker {
         Some(running) => running,
         None => worker.insert(Worker::start(command, limits).map_err(lost)?),
     };
-    match running.extract(&found.kind, bytes, limits) {
+    match running.extract(&found.kind, bytes, limits, interrupt) {
         Ok(result) => result.map_err(|e| extract_error(&found.path, e)),
         Err(gone) => {
             // Killed, crashed or confused: the next file gets a fresh worker.

@@ -45,7 +45,9 @@ pub use state::{Root, RootStatus};
 
 use crate::error::{Error, Result};
 use crate::index::{nanos, Freshness, StoredFile};
-use crate::read::{Extractors, FileReader, FoundFile, ReadLimits, Walk, WalkEvent, WorkerCommand};
+use crate::read::{
+    Extractors, FileReader, FoundFile, ReadError, ReadLimits, Walk, WalkEvent, WorkerCommand,
+};
 use crate::{Document, Index, IndexWriter};
 use plan::{plan, Plan, Stamp};
 use state::{Known, KnownFiles, Outcome, RootsFile};
@@ -462,6 +464,9 @@ impl<'s, 'a> Run<'s, 'a> {
         if let Some(command) = &self.syncer.worker {
             reader = reader.with_worker(command.clone());
         }
+        if let Some(flag) = &options.interrupt {
+            reader = reader.with_interrupt(Arc::clone(flag));
+        }
         let mut since_commit = (0u64, Instant::now());
         for file in files {
             if self.syncer.interrupted() {
@@ -507,6 +512,11 @@ impl<'s, 'a> Run<'s, 'a> {
                     self.report.removed += 1;
                     self.changed = true;
                 }
+                return Ok(0);
+            }
+            Err(ReadError::Interrupted { .. }) => {
+                // Not read: the next sync reads it.
+                self.report.interrupted = true;
                 return Ok(0);
             }
             Err(error) => {

@@ -25,6 +25,7 @@ use std::ffi::OsString;
 use std::io::{self, BufReader, BufWriter, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -110,6 +111,8 @@ pub enum WorkerError {
 pub(crate) enum Lost {
     Budget(Budget),
     Worker(WorkerError),
+    /// The caller's interrupt flag was set while the worker read the file.
+    Interrupted,
 }
 
 enum Job {
@@ -155,6 +158,9 @@ fn die_with_parent(command: &mut Command) {
 
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent(_command: &mut Command) {}
+
+/// How often a wait for the worker looks at the caller's interrupt flag.
+const INTERRUPT_POLL: Duration = Duration::from_millis(100);
 
 impl Worker {
     /// Starts a worker and waits for its hello.
@@ -207,6 +213,7 @@ impl Worker {
                 max_memory: limits.max_memory,
             },
             START_TIMEOUT,
+            None,
         )? {
             Response::Ready {
                 version: protocol::VERSION,
@@ -230,13 +237,14 @@ impl Worker {
         kind: &str,
         bytes: Vec<u8>,
         limits: &ReadLimits,
+        interrupt: Option<&AtomicBool>,
     ) -> Result<Result<Extracted, ExtractError>, Lost> {
         let job = Job::Extract {
             kind: kind.to_string(),
             max_text_bytes: limits.max_text_bytes,
             bytes,
         };
-        match self.ask(job, limits.max_time)? {
+        match self.ask(job, limits.max_time, interrupt)? {
             Response::Extracted(extracted) => Ok(Ok(extracted)),
             Response::Failed(error) => Ok(Err(error)),
             other => Err(Lost::Worker(WorkerError::Protocol(format!(
@@ -246,8 +254,15 @@ impl Worker {
         }
     }
 
-    /// Sends a job and waits for its answer until `timeout`.
-    fn ask(&mut self, job: Job, timeout: Duration) -> Result<Response, Lost> {
+    /// Sends a job and waits for its answer until `timeout`, or until
+    /// `interrupt` is set (then the worker is stopped: a file may take it a
+    /// minute, a person pressing Ctrl-C will not wait that long).
+    fn ask(
+        &mut self,
+        job: Job,
+        timeout: Duration,
+        interrupt: Option<&AtomicBool>,
+    ) -> Result<Response, Lost> {
         let sent = self
             .jobs
             .as_ref()
@@ -255,13 +270,23 @@ impl Worker {
         if !sent {
             return Err(self.died(None));
         }
-        match self.answers.recv_timeout(timeout) {
-            Ok(Ok(response)) => Ok(response),
-            Ok(Err(error)) => Err(self.died(Some(error))),
-            Err(RecvTimeoutError::Disconnected) => Err(self.died(None)),
-            Err(RecvTimeoutError::Timeout) => {
-                self.stop();
-                Err(Lost::Budget(Budget::Time { limit: timeout }))
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.answers.recv_timeout(left.min(INTERRUPT_POLL)) {
+                Ok(Ok(response)) => return Ok(response),
+                Ok(Err(error)) => return Err(self.died(Some(error))),
+                Err(RecvTimeoutError::Disconnected) => return Err(self.died(None)),
+                Err(RecvTimeoutError::Timeout) if left <= INTERRUPT_POLL => {
+                    self.stop();
+                    return Err(Lost::Budget(Budget::Time { limit: timeout }));
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if interrupt.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
+                        self.stop();
+                        return Err(Lost::Interrupted);
+                    }
+                }
             }
         }
     }
