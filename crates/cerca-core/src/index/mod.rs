@@ -12,7 +12,6 @@ mod writer;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -78,7 +77,7 @@ pub struct Index {
     pub(crate) index: tantivy::Index,
     pub(crate) fields: Fields,
     pub(crate) reader: IndexReader,
-    pub(crate) stopwords: Arc<StopWords>,
+    pub(crate) stopwords: StopWords,
     pub(crate) state: StateStore,
     path: Option<PathBuf>,
 }
@@ -213,7 +212,7 @@ impl Index {
             index,
             fields,
             reader,
-            stopwords: Arc::new(StopWords::italian()),
+            stopwords: StopWords::italian(),
             state,
             path,
         })
