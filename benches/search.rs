@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use cerca_core::{Index, NoProgress, Operator, Root, SearchOptions, Syncer};
+use cerca_core::{HitDetail, Index, NoProgress, Operator, Root, SearchOptions, Syncer};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const QUERIES: [&str; 6] = [
@@ -37,11 +37,15 @@ fn search(c: &mut Criterion) {
         .sync(&[Root::new(docs)], &mut NoProgress)
         .expect("sync");
     let mut group = c.benchmark_group("search top 10");
-    for (name, snippets) in [("with snippets", true), ("without snippets", false)] {
+    for (name, detail) in [
+        ("with snippets", HitDetail::Snippet),
+        ("without snippets", HitDetail::Stored),
+        ("paths only", HitDetail::Columns),
+    ] {
         for query in QUERIES {
             let options = SearchOptions {
                 operator: Operator::Any,
-                snippets,
+                detail,
                 ..SearchOptions::default()
             };
             group.bench_function(format!("{query} ({name})"), |b| {

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cerca_core::{Index, NoProgress, Operator, Root, SearchOptions, Syncer};
+use cerca_core::{HitDetail, Index, NoProgress, Operator, Root, SearchOptions, Syncer};
 
 /// Typical one- to three-word queries.
 const QUERIES: [&str; 16] = [
@@ -77,13 +77,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         size as f64 / full.bytes_read.max(1) as f64
     );
 
-    for (label, snippets) in [
-        ("top 10 with snippets", true),
-        ("top 10 without snippets", false),
+    for (label, detail) in [
+        ("top 10 with snippets", HitDetail::Snippet),
+        ("top 10 without snippets", HitDetail::Stored),
+        ("top 10 paths only", HitDetail::Columns),
     ] {
         let options = SearchOptions {
             operator: Operator::All,
-            snippets,
+            detail,
             ..SearchOptions::default()
         };
         let mut times: Vec<Duration> = Vec::new();

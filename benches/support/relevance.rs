@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cerca_core::{Index, Operator, SearchOptions};
+use cerca_core::{HitDetail, Index, Operator, SearchOptions};
 
 /// One question and the document that answers it.
 pub struct Question {
@@ -67,7 +67,7 @@ pub fn evaluate(index: &Index, questions: &[Question]) -> cerca_core::Result<Met
     let options = SearchOptions {
         limit: 100,
         operator: Operator::Any,
-        snippets: false,
+        detail: HitDetail::Columns,
         ..SearchOptions::default()
     };
     let mut metrics = Metrics {

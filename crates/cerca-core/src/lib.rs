@@ -31,7 +31,9 @@ mod sync;
 pub use document::{kind_of, Document};
 pub use error::{Error, Result};
 pub use index::{CheckReport, Index, IndexWriter, StoredFile, FORMAT_VERSION};
-pub use search::{Hit, Operator, SearchOptions, SearchResults, Snippet, SortOrder, SNIPPET_CHARS};
+pub use search::{
+    Hit, HitDetail, Operator, SearchOptions, SearchResults, Snippet, SortOrder, SNIPPET_CHARS,
+};
 pub use sync::{
     NoProgress, Root, RootStatus, SyncOptions, SyncProgress, SyncReport, Syncer,
     COARSE_RACY_WINDOW, RACY_WINDOW,

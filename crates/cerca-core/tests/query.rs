@@ -5,7 +5,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use cerca_core::{Document, Error, Index, Operator, SearchOptions, SortOrder};
+use cerca_core::{Document, Error, HitDetail, Index, Operator, SearchOptions, SortOrder};
 use common::{count, seed_index};
 
 fn day(text: &str) -> time::Date {
@@ -458,4 +458,48 @@ fn the_seed_answers_the_issue_examples() {
     ] {
         assert_eq!(count(&index, query), 0, "{query}");
     }
+}
+
+#[test]
+fn hits_read_from_columns_agree_with_the_stored_documents() {
+    let index = corpus();
+    // A second segment, so that hits come from two.
+    let mut writer = index.writer().unwrap();
+    let mut late = Document::new("/notes/viaggi/roma.txt", "Roma", "Il ministro a Roma.");
+    late.date = Some(day("2023-01-31"));
+    writer.add(&late).unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    index.reload().unwrap();
+    for sort in [SortOrder::Score, SortOrder::Path, SortOrder::DateDescending] {
+        let search = |detail| {
+            let options = SearchOptions {
+                limit: 100,
+                operator: Operator::Any,
+                sort,
+                detail,
+                ..Default::default()
+            };
+            index
+                .search("ministro OR pasta OR torta", &options)
+                .unwrap()
+        };
+        let stored = search(HitDetail::Stored);
+        let columns = search(HitDetail::Columns);
+        assert_eq!(stored.total, 4);
+        assert_eq!(columns.total, stored.total);
+        assert_eq!(columns.hits.len(), stored.hits.len());
+        for (from_columns, from_store) in columns.hits.iter().zip(&stored.hits) {
+            assert_eq!(from_columns.path, from_store.path);
+            assert_eq!(from_columns.rank, from_store.rank);
+            assert_eq!(from_columns.score, from_store.score);
+            assert_eq!(from_columns.date, from_store.date);
+            assert_eq!(from_columns.modified, from_store.modified);
+            assert_eq!(from_columns.size, from_store.size);
+            assert!(from_columns.title.is_empty() && from_columns.snippet.is_none());
+            assert!(!from_store.title.is_empty() && from_store.snippet.is_none());
+        }
+    }
+    let with_snippet = index.search("ministro", &SearchOptions::default()).unwrap();
+    assert!(with_snippet.hits.iter().all(|hit| hit.snippet.is_some()));
 }

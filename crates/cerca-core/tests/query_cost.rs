@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use cerca_core::query::ParseErrorKind;
-use cerca_core::{Document, Error, Index, Operator, SearchOptions};
+use cerca_core::{Document, Error, HitDetail, Index, Operator, SearchOptions};
 
 /// Documents full of the same few words: every sloppy phrase of them has
 /// candidates everywhere.
@@ -110,7 +110,7 @@ fn huge_limits_and_offsets_cost_nothing() {
         let options = SearchOptions {
             limit,
             offset,
-            snippets: false,
+            detail: HitDetail::Columns,
             ..SearchOptions::default()
         };
         let results = index.search("casa", &options).unwrap();

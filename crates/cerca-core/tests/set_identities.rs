@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use cerca_core::{Index, SearchOptions};
+use cerca_core::{HitDetail, Index, SearchOptions};
 
 fn squad_index() -> &'static Index {
     static INDEX: OnceLock<(tempfile::TempDir, Index)> = OnceLock::new();
@@ -25,7 +25,7 @@ fn squad_index() -> &'static Index {
 fn hits(query: &str) -> BTreeSet<PathBuf> {
     let options = SearchOptions {
         limit: 5000,
-        snippets: false,
+        detail: HitDetail::Columns,
         ..Default::default()
     };
     let results = squad_index()

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anstyle::Style;
 use anyhow::{Context, Result};
 use cerca_core::query::{Node, ParseError};
-use cerca_core::{Error, Index, Operator, Root, SearchOptions, SortOrder};
+use cerca_core::{Error, HitDetail, Index, Operator, Root, SearchOptions, SortOrder};
 
 use crate::args::{ColorChoice, SearchArgs, Sort};
 use crate::interrupt::{self, Interrupted};
@@ -107,7 +107,12 @@ fn search(
             Sort::NewestFirst => SortOrder::DateDescending,
             Sort::Path => SortOrder::Path,
         },
-        snippets: human || args.json,
+        // A list of paths (or a count) needs no stored text.
+        detail: if human || args.json {
+            HitDetail::Snippet
+        } else {
+            HitDetail::Columns
+        },
         within: Vec::new(),
         relax: args.batch.is_none() && human,
     };

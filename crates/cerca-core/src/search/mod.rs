@@ -1,5 +1,6 @@
 //! Searching an index: options, results, and the search itself.
 
+mod columns;
 mod compile;
 mod snippet;
 
@@ -18,6 +19,7 @@ use crate::error::{guard_panics, Error, Result};
 use crate::index::{datetime_to_day, path_bytes, path_from_bytes, system_time};
 use crate::Index;
 
+use columns::HitColumns;
 use compile::Compiler;
 use snippet::Highlighter;
 
@@ -58,8 +60,8 @@ pub struct SearchOptions {
     pub offset: usize,
     pub operator: Operator,
     pub sort: SortOrder,
-    /// Make a [`Snippet`] for each hit.
-    pub snippets: bool,
+    /// What each hit carries: [`HitDetail::Snippet`] by default.
+    pub detail: HitDetail,
     /// Only documents at or under these paths (files or folders); all if empty.
     pub within: Vec<PathBuf>,
     /// With [`Operator::All`], when no document has every word: return the
@@ -77,11 +79,26 @@ impl Default for SearchOptions {
             offset: 0,
             operator: Operator::All,
             sort: SortOrder::Score,
-            snippets: true,
+            detail: HitDetail::Snippet,
             within: Vec::new(),
             relax: false,
         }
     }
+}
+
+/// How much of each hit's document a search reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HitDetail {
+    /// Path, date, modification time and size, from the index's columns. No
+    /// stored text is read, which is most of the cost of a long list of
+    /// files (`cerca -l`): [`Hit::title`] and [`Hit::kind`] are empty and
+    /// [`Hit::snippet`] is `None`.
+    Columns,
+    /// Also the title and kind, from the stored document.
+    Stored,
+    /// Also a [`Snippet`] of the text.
+    #[default]
+    Snippet,
 }
 
 /// The answer to a search.
@@ -174,16 +191,22 @@ impl Index {
             )?;
             relaxed = total > 0;
         }
-        let mut highlighter = options
-            .snippets
-            .then(|| Highlighter::new(compiled.highlight));
+        let mut highlighter =
+            (options.detail == HitDetail::Snippet).then(|| Highlighter::new(compiled.highlight));
+        let mut columns = HitColumns::new(&searcher);
         let mut hits = Vec::with_capacity(found.len());
         for (i, (mut score, address)) in found.into_iter().enumerate() {
             if relaxed {
                 score = score.map(compile::relevance_of_relaxed);
             }
-            let doc: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&doc, options.offset + i + 1, score, highlighter.as_mut()));
+            let rank = options.offset + i + 1;
+            hits.push(match options.detail {
+                HitDetail::Columns => columns.hit(address, rank, score)?,
+                HitDetail::Stored | HitDetail::Snippet => {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    self.hit(&doc, rank, score, highlighter.as_mut())
+                }
+            });
         }
         Ok(SearchResults {
             hits,
@@ -235,7 +258,7 @@ impl Index {
     pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
         let options = SearchOptions {
             limit: 0,
-            snippets: false,
+            detail: HitDetail::Columns,
             ..options.clone()
         };
         Ok(self.search(query, &options)?.total)
