@@ -132,7 +132,13 @@ fn search(
         // Exact bytes for programs (-0, a pipe); on a terminal, names with
         // control characters are shown escaped, as ls does.
         let escape = !args.null && stdout.is_terminal();
-        Box::new(Paths::new(stdout, current_dir, args.null, escape))
+        // One write for the list, not one per line.
+        Box::new(Paths::new(
+            io::BufWriter::new(stdout),
+            current_dir,
+            args.null,
+            escape,
+        ))
     } else if args.count {
         Box::new(Count::new(stdout))
     } else if args.quiet {
