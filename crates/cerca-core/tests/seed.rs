@@ -2,7 +2,7 @@
 
 mod common;
 
-use cerca_core::{Index, SearchOptions};
+use cerca_core::{Document, Index, SearchOptions};
 use common::{count, seed_index};
 
 #[test]
@@ -105,4 +105,47 @@ fn elided_words_are_highlighted_without_their_article() {
         assert!(["Ungheria", "abbattimento"].contains(&word), "{word}");
     }
     assert!(!snippet.highlights.is_empty());
+}
+
+#[test]
+fn new_indexes_store_text_with_zstd_and_lz4_indexes_still_work() {
+    let (dir, index) = seed_index();
+    drop(index);
+    let index_dir = dir.path().join("index");
+    let meta = std::fs::read_to_string(index_dir.join("meta.json")).unwrap();
+    assert!(meta.contains("\"docstore_compression\": \"zstd"), "{meta}");
+
+    // Every index made before zstd says lz4: its old and new documents are
+    // read, and its snippets shown, as before.
+    let legacy = tempfile::tempdir().unwrap();
+    let legacy_dir = legacy.path().join("index");
+    let index = Index::create(&legacy_dir).unwrap();
+    drop(index);
+    let meta_path = legacy_dir.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let zstd = meta
+        .split('"')
+        .find(|part| part.starts_with("zstd"))
+        .expect("a zstd compressor")
+        .to_owned();
+    std::fs::write(&meta_path, meta.replace(&zstd, "lz4")).unwrap();
+    let index = Index::open(&legacy_dir).unwrap();
+    let mut writer = index.writer().unwrap();
+    writer
+        .add(&Document::new(
+            "/a.txt",
+            "Energia",
+            "Il prezzo dell'energia sale ancora",
+        ))
+        .unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    drop(index);
+    let index = Index::open(&legacy_dir).unwrap();
+    let results = index.search("energia", &SearchOptions::default()).unwrap();
+    assert_eq!(results.total, 1);
+    let snippet = results.hits[0].snippet.as_ref().unwrap();
+    assert_eq!(&snippet.text[snippet.highlights[0].clone()], "energia");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    assert!(meta.contains("\"docstore_compression\": \"lz4\""), "{meta}");
 }

