@@ -609,3 +609,56 @@ fn staging_folders_of_killed_creators_are_removed() {
     assert!(!abandoned.exists());
     assert!(alive.exists(), "a running creator's folder stays");
 }
+
+/// A copy of the index directory `from` in `to`, with `bytes` written at the
+/// fraction `at` of each file whose extension is `ext`.
+fn damaged_copy(from: &Path, to: &Path, ext: &str, at: f64, bytes: &[u8]) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let mut content = fs::read(&path).unwrap();
+        if path.extension().is_some_and(|e| e == ext) {
+            let start = (content.len() as f64 * at) as usize;
+            for (i, byte) in bytes.iter().enumerate() {
+                if let Some(slot) = content.get_mut(start + i) {
+                    *slot = *byte;
+                }
+            }
+        }
+        fs::write(to.join(path.file_name().unwrap()), content).unwrap();
+    }
+}
+
+#[test]
+fn damage_read_while_comparing_a_file_by_content_is_an_error_not_a_panic() {
+    let (dir, index, docs) = temp_index();
+    let words = ["casa", "mare", "governo", "legge", "popolo", "storia"];
+    // Written now and synced at once: the next sync compares them by content,
+    // reading their stored hashes (through the postings and the store).
+    for i in 0..20 {
+        let text: Vec<String> = (0..600)
+            .map(|j| format!("{}{}", words[(i + j) % words.len()], (i * 7 + j * 13) % 997))
+            .collect();
+        fs::write(docs.join(format!("f{i}.txt")), text.join(" ")).unwrap();
+    }
+    sync(&index, &[&docs]);
+    drop(index);
+    let index_dir = dir.path().join("index");
+    let mut outcomes = (0, 0);
+    for ext in ["store", "idx"] {
+        for step in 1..40 {
+            let copy = tempfile::tempdir().unwrap();
+            let at = f64::from(step) / 40.0;
+            damaged_copy(&index_dir, copy.path(), ext, at, &[0xFF; 4]);
+            let Ok(index) = Index::open(copy.path()) else {
+                continue;
+            };
+            match Syncer::new(&index).sync(&[], &mut NoProgress) {
+                Ok(_) => outcomes.0 += 1,
+                Err(Error::CorruptIndex { .. }) => outcomes.1 += 1,
+                Err(other) => panic!("{ext} at {at}: {other}"),
+            }
+        }
+    }
+    assert!(outcomes.0 + outcomes.1 > 0, "no damaged copy could be opened");
+}

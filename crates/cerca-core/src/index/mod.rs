@@ -323,6 +323,12 @@ impl Index {
 
     /// The content hash stored for the document at `path`, if it is indexed.
     pub fn stored_hash(&self, path: &Path) -> Result<Option<u128>> {
+        crate::error::guard_panics(&self.display_path(), "reading a stored document", || {
+            self.read_stored_hash(path)
+        })
+    }
+
+    fn read_stored_hash(&self, path: &Path) -> Result<Option<u128>> {
         let searcher = self.reader.searcher();
         let query = tantivy::query::TermQuery::new(
             key_term(self.fields, path),
