@@ -660,5 +660,51 @@ fn damage_read_while_comparing_a_file_by_content_is_an_error_not_a_panic() {
             }
         }
     }
-    assert!(outcomes.0 + outcomes.1 > 0, "no damaged copy could be opened");
+    assert!(
+        outcomes.0 + outcomes.1 > 0,
+        "no damaged copy could be opened"
+    );
+}
+
+#[test]
+fn a_sync_or_forget_that_would_write_into_damaged_postings_stops_first() {
+    let (dir, index, docs) = temp_index();
+    for i in 0..50 {
+        write_at(
+            &docs.join(format!("f{i}.txt")),
+            format!("Il riccio {i} attraversa la strada.\n"),
+            at(i),
+        );
+    }
+    sync(&index, &[&docs]);
+    drop(index);
+    let copy = tempfile::tempdir().unwrap();
+    // The head of the postings: deleting a path reads them, and on these
+    // it missed the old documents (every changed file held twice) or
+    // aborted inside tantivy's threads.
+    damaged_copy(
+        &dir.path().join("index"),
+        copy.path(),
+        "idx",
+        0.0,
+        &[0xFF; 64],
+    );
+    write_at(&docs.join("f0.txt"), "Il riccio cambia strada.\n", at(100));
+    fs::remove_file(docs.join("f1.txt")).unwrap();
+    let index = Index::open(copy.path()).unwrap();
+    let synced = Syncer::new(&index).sync(&[], &mut NoProgress);
+    assert!(
+        matches!(&synced, Err(Error::CorruptIndex { reason, .. }) if reason.contains(".idx")),
+        "{synced:?}"
+    );
+    let forgot = Syncer::new(&index).forget(&docs);
+    assert!(
+        matches!(forgot, Err(Error::CorruptIndex { .. })),
+        "{forgot:?}"
+    );
+    // Nothing was written: the rebuild reads the folder as it is.
+    drop(index);
+    let index = Index::rebuild(copy.path(), &[]).unwrap();
+    assert_eq!(sync(&index, &[]).added, 49);
+    assert!(Index::check(copy.path()).is_sound());
 }

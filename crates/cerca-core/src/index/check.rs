@@ -96,6 +96,26 @@ pub(super) fn check(dir: &Path) -> CheckReport {
     report
 }
 
+/// An error naming the damaged files of the last commit, if any. Run before
+/// a writer changes documents: deleting a path reads the postings, and on
+/// damaged ones it can miss the old document (a path held twice) or take
+/// the process down inside tantivy's threads.
+pub(super) fn verify_checksums(index: &Index) -> Result<()> {
+    let dir = index.display_path();
+    let damaged = guard_panics(&dir, "verifying checksums", || damaged_files(&index.index))?;
+    let Some(first) = damaged.first() else {
+        return Ok(());
+    };
+    let more = match damaged.len() {
+        1 => String::new(),
+        n => format!(" and {} other files", n - 1),
+    };
+    Err(Error::CorruptIndex {
+        path: dir,
+        reason: format!("the checksum of {}{more} does not match", first.display()),
+    })
+}
+
 /// The files of the last commit whose checksum does not match, or whose
 /// footer (where the checksum is) cannot even be read.
 fn damaged_files(index: &tantivy::Index) -> Result<Vec<PathBuf>> {

@@ -415,6 +415,13 @@ impl Index {
         Ok(files)
     }
 
+    /// Fails with [`Error::CorruptIndex`] when a file of the last commit
+    /// does not match its checksum. Syncs call it before they change
+    /// documents, so that damage is reported instead of written over.
+    pub fn verify_checksums(&self) -> Result<()> {
+        check::verify_checksums(self)
+    }
+
     /// Verifies every file of the index: see [`CheckReport`].
     pub fn check(dir: &Path) -> CheckReport {
         check::check(dir)

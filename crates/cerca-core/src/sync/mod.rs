@@ -199,6 +199,7 @@ impl<'a> Syncer<'a> {
         // Its own documents go, even those a root around it would cover (that
         // root's options decide that: it is synced again below).
         let owned = |path: &Path| owner(&all, path) == Some(forgotten.as_path());
+        self.index.verify_checksums()?;
         let mut removed = 0;
         for file in self.index.stored_files()? {
             if owned(&file.path) {
@@ -360,6 +361,11 @@ impl<'s, 'a> Run<'s, 'a> {
             walked.to_read.len(),
             walked.to_read.iter().map(|file| file.found.size).sum(),
         );
+        // Only a sync that changes documents pays for reading every file.
+        let removes = || self.stored.keys().any(|path| !walked.seen.contains(path));
+        if !walked.to_read.is_empty() || removes() {
+            index.verify_checksums()?;
+        }
         self.read_all(&walked.to_read)?;
         if !self.report.interrupted {
             self.remove_gone(&walked, &roots);
