@@ -272,6 +272,7 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
     pub sort: Sort,
     /// Words side by side match if any of them does (OR), ranked by relevance.
+    /// Filters (path:, ext:, date:, modified:, title:/body: words) still hold.
     #[arg(long, conflicts_with = "all")]
     pub any: bool,
     /// Words side by side must all match (AND); the default.

@@ -503,3 +503,49 @@ fn hits_read_from_columns_agree_with_the_stored_documents() {
     let with_snippet = index.search("ministro", &SearchOptions::default()).unwrap();
     assert!(with_snippet.hits.iter().all(|hit| hit.snippet.is_some()));
 }
+
+/// File names (without extension) of all matches with `--any`, sorted.
+fn names_any(index: &Index, query: &str) -> Vec<String> {
+    let options = SearchOptions {
+        limit: 100,
+        operator: Operator::Any,
+        ..Default::default()
+    };
+    let mut names: Vec<String> = common::paths(index, query, &options)
+        .into_iter()
+        .map(|p: PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn filters_hold_with_any_and_words_need_one_match_beside_them() {
+    let index = corpus();
+    assert_eq!(names_any(&index, "ext:md pomodoro torta"), ["pasta"]);
+    assert!(names_any(&index, "ext:txt pomodoro").is_empty());
+    assert_eq!(
+        names_any(&index, "path:/notes/politica/* prezzo casa"),
+        ["energia", "trump"]
+    );
+    assert_eq!(names_any(&index, "date:2025 pomodoro torta"), ["torta"]);
+    // Beside a `+` word the others only rank, as documented.
+    assert_eq!(names_any(&index, "+minsk pasta"), ["minsk"]);
+    assert_eq!(names_any(&index, "pasta torta"), ["pasta", "torta"]);
+}
+
+#[test]
+fn a_stopword_on_its_own_side_of_an_or_is_searched() {
+    let index = corpus();
+    assert_eq!(
+        names(&index, "della OR ornitorinco"),
+        ["pasta", "torta", "trump"]
+    );
+    assert_eq!(
+        names(&index, "della OR minsk"),
+        ["minsk", "pasta", "torta", "trump"]
+    );
+    // In a bag of words it is still left out.
+    assert_eq!(names(&index, "torta della"), ["torta"]);
+    assert_eq!(names(&index, "(torta della) OR minsk"), ["minsk", "torta"]);
+}

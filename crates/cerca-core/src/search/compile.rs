@@ -303,28 +303,55 @@ impl<'a> Compiler<'a> {
         // Under the OR fallback, the words that may be missing (filters,
         // fields, `+` and `-` words never may): one of them at least.
         let mut some_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // With `--any`: the words, of which one at least must match when a
+        // filter narrows them (`ext:md governo`), and which only rank beside
+        // a `+` word (as documented for `+`).
+        let mut any_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let (mut filtered, mut required) = (false, false);
         // `di di di`, `a* OR a* OR a*`: the same clause again adds only work.
         let mut seen: HashSet<String> = HashSet::new();
         for item in items {
             if !seen.insert(item.to_string()) {
                 continue;
             }
+            if let Expr::Not(inner) = &item.expr {
+                match self.node(inner, scope, !negated) {
+                    Some(query) if join == Join::Either => {
+                        clauses.push((Occur::Should, everything_but(query)))
+                    }
+                    Some(query) => clauses.push((Occur::MustNot, query)),
+                    None => {}
+                }
+                continue;
+            }
+            // A stopword that is a whole side of an explicit OR was asked for.
+            let keep_stopwords = self.keep_stopwords;
+            self.keep_stopwords |= join == Join::Either && is_one_word(item);
+            let compiled = self.node(item, scope, negated);
+            self.keep_stopwords = keep_stopwords;
             let (occur, query) = match &item.expr {
-                Expr::Not(inner) => match self.node(inner, scope, !negated) {
-                    Some(query) if join == Join::Either => (Occur::Should, everything_but(query)),
-                    Some(query) => (Occur::MustNot, query),
+                Expr::Required(_) => match compiled {
+                    Some(query) => {
+                        required = true;
+                        (Occur::Must, query)
+                    }
                     None => continue,
                 },
-                Expr::Required(inner) => match self.node(inner, scope, negated) {
-                    Some(query) => (Occur::Must, query),
-                    None => continue,
-                },
-                _ => match self.node(item, scope, negated) {
+                _ => match compiled {
                     Some(query) if top_level && is_relaxable(item) => {
                         some_of.push((Occur::Should, coordinated(query)));
                         continue;
                     }
                     Some(query) if top_level || join == Join::All => (Occur::Must, query),
+                    Some(query) if join == Join::Any && is_relaxable(item) => {
+                        any_of.push((Occur::Should, query));
+                        continue;
+                    }
+                    // Filters hold with `--any` too.
+                    Some(query) if join == Join::Any => {
+                        filtered = true;
+                        (Occur::Must, query)
+                    }
                     Some(query) => (Occur::Should, query),
                     None => continue,
                 },
@@ -334,6 +361,11 @@ impl<'a> Compiler<'a> {
         self.coordinate = top_level;
         if !some_of.is_empty() {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(some_of))));
+        }
+        if filtered && !required && !any_of.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_of))));
+        } else {
+            clauses.extend(any_of);
         }
         if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
             if clauses.is_empty() {
@@ -647,6 +679,15 @@ pub(crate) fn is_relaxable(node: &Node) -> bool {
         | Expr::Date { .. }
         | Expr::Required(_)
         | Expr::Not(_) => false,
+    }
+}
+
+/// Whether the clause is a single word (however boosted or fielded).
+fn is_one_word(node: &Node) -> bool {
+    match &node.expr {
+        Expr::Term(_) => true,
+        Expr::Boost { inner, .. } | Expr::Field { inner, .. } => is_one_word(inner),
+        _ => false,
     }
 }
 
