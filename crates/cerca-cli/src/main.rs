@@ -24,17 +24,21 @@ pub struct QueryError {
 }
 
 impl QueryError {
-    pub fn new(query: &str, error: cerca_core::query::ParseError) -> Self {
+    /// `literal`: the query was already read as plain words (`-F`).
+    pub fn new(query: &str, error: cerca_core::query::ParseError, literal: bool) -> Self {
         use cerca_core::query::ParseErrorKind as Kind;
         // Most queries that do not parse were meant as text (a URL, a pasted
-        // line with quotes or colons); an empty one or a bad date was not.
-        let literal_helps = !matches!(
-            error.kind,
-            Kind::EmptyQuery
-                | Kind::MalformedDate { .. }
-                | Kind::ImpossibleDate { .. }
-                | Kind::InvertedDateRange
-        );
+        // line with quotes or colons); an empty one, a bad date or one over
+        // a size limit (as large read as text) was not.
+        let literal_helps = !literal
+            && !matches!(
+                error.kind,
+                Kind::EmptyQuery
+                    | Kind::MalformedDate { .. }
+                    | Kind::ImpossibleDate { .. }
+                    | Kind::InvertedDateRange
+                    | Kind::OverLimit { .. }
+            );
         QueryError {
             rendered: error.render(query),
             literal_helps,

@@ -56,6 +56,25 @@ fn costly_queries_are_refused_with_a_caret() {
 }
 
 #[test]
+fn minus_f_is_suggested_only_where_it_helps() {
+    let sandbox = seeded();
+    let words: Vec<String> = (0..130).map(|i| format!("parola{i}")).collect();
+    let many = words.join(" ");
+    // Over a size limit, as text or not: -F cannot help.
+    for args in [vec![many.as_str()], vec!["-F", many.as_str()]] {
+        let mut full = vec!["search", "--index", "idx"];
+        full.extend(args);
+        let run = sandbox.run(&full);
+        run.code(2).stderr_has("at most 128").stderr_lacks("-F");
+    }
+    // A syntax error is text pasted as a query: -F reads it so.
+    sandbox
+        .run(&["search", "--index", "idx", "casa (bianca"])
+        .code(2)
+        .stderr_has("-F");
+}
+
+#[test]
 fn a_url_is_searched_as_words() {
     let sandbox = seeded();
     sandbox

@@ -150,12 +150,13 @@ fn search(
             current_dir,
         ))
     };
-    let parsed = parse(query, args.literal).map_err(|error| QueryError::new(query, error))?;
+    let parsed =
+        parse(query, args.literal).map_err(|error| QueryError::new(query, error, args.literal))?;
     if args.explain {
         let text = index
             .explain(&parsed, options.operator)
             .map_err(|error| match error {
-                Error::Query(error) => QueryError::new(query, error).into(),
+                Error::Query(error) => QueryError::new(query, error, args.literal).into(),
                 other => anyhow::Error::new(other),
             })?;
         output::note(text.trim_end_matches('\n'));
@@ -163,7 +164,7 @@ fn search(
     let results = index
         .search_parsed(&parsed, &options)
         .map_err(|error| match error {
-            Error::Query(error) => QueryError::new(query, error).into(),
+            Error::Query(error) => QueryError::new(query, error, args.literal).into(),
             other => anyhow::Error::new(other).context("search failed"),
         })?;
     if results.relaxed {

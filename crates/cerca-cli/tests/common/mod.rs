@@ -213,6 +213,18 @@ impl Run {
         self
     }
 
+    /// Asserts that stderr does not hold `needle`.
+    #[track_caller]
+    pub fn stderr_lacks(&self, needle: &str) -> &Run {
+        assert!(
+            !self.stderr.contains(needle),
+            "stderr of cerca {:?} holds {needle:?}:\n{}",
+            self.args,
+            self.stderr
+        );
+        self
+    }
+
     /// The lines of stdout.
     pub fn lines(&self) -> Vec<&str> {
         self.stdout.lines().collect()
