@@ -245,20 +245,39 @@ impl ParseError {
         let end = floor_char_boundary(input, self.span.end).max(start);
         let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = input[start..].find('\n').map_or(input.len(), |i| start + i);
-        let line: String = input[line_start..line_end]
+        let line: Vec<char> = input[line_start..line_end]
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
         let column = input[line_start..start].chars().count();
         let width = input[start..end.min(line_end)].chars().count().max(1);
+        // A query of kilobytes is shown around its error, not whole.
+        let (shown, column, width) = if line.len() <= RENDERED_CHARS {
+            (line.iter().collect::<String>(), column, width)
+        } else {
+            let width = width.min(RENDERED_CHARS / 2);
+            let to = (column.saturating_sub(RENDERED_CHARS / 4) + RENDERED_CHARS).min(line.len());
+            let from = to.saturating_sub(RENDERED_CHARS).min(column);
+            let mut shown: String = line[from..to].iter().collect();
+            if to < line.len() {
+                shown.push('…');
+            }
+            match from {
+                0 => (shown, column, width),
+                _ => (format!("…{shown}"), column - from + 1, width),
+            }
+        };
         format!(
             "{self}\n  {}\n  {}{}",
-            line.trim_end(),
+            shown.trim_end(),
             " ".repeat(column),
             "^".repeat(width)
         )
     }
 }
+
+/// The longest query line [`ParseError::render`] shows whole, in characters.
+const RENDERED_CHARS: usize = 100;
 
 /// The largest char boundary `<= index` (clamped to the string's length).
 fn floor_char_boundary(s: &str, index: usize) -> usize {
@@ -275,6 +294,45 @@ mod tests {
 
     fn err(kind: ParseErrorKind, start: usize, end: usize) -> ParseError {
         ParseError::new(kind, Span::new(start, end))
+    }
+
+    #[test]
+    fn render_shows_a_long_query_around_its_error() {
+        let query = format!("{} foo:bar {}", "casa ".repeat(2000), "mare ".repeat(2000));
+        let start = query.find("foo").unwrap();
+        let e = err(
+            ParseErrorKind::UnknownField { name: "foo".into() },
+            start,
+            start + 3,
+        );
+        let out = e.render(&query);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[1].chars().count() <= 2 + RENDERED_CHARS + 2,
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[1].starts_with("  …") && lines[1].ends_with('…'),
+            "{}",
+            lines[1]
+        );
+        let caret = lines[2].find('^').unwrap();
+        let under: String = lines[1]
+            .chars()
+            .skip(lines[2][..caret].chars().count())
+            .take(3)
+            .collect();
+        assert_eq!(under, "foo");
+        assert_eq!(lines[2].trim_start(), "^^^");
+
+        // Underlining a whole 20 KB query takes at most half a line.
+        let e = err(ParseErrorKind::EmptyGroup, 0, query.len());
+        let out = e.render(&query);
+        let carets = out.lines().nth(2).unwrap().trim_start();
+        assert_eq!(carets, "^".repeat(RENDERED_CHARS / 2));
+        assert!(out.lines().nth(1).unwrap().starts_with("  casa"));
     }
 
     #[test]
