@@ -540,6 +540,14 @@ fn a_rebuild_after_the_roots_file_is_damaged_keeps_the_folders() {
     sandbox.run(&["index", "--index", "idx", "big"]).code(0);
     fs::write(sandbox.path("idx/cerca-roots.json"), "{").unwrap();
     sandbox.run(&["index", "--index", "idx"]).code(2);
+    // The check names the damage and says to rebuild, not to run itself.
+    let checked = sandbox.run(&["check", "--index", "idx"]);
+    checked
+        .code(2)
+        .stdout_has("damaged: ")
+        .stdout_has("cerca-roots.json")
+        .stderr_has("cerca index --rebuild");
+    assert!(!checked.stdout.contains("cerca check"), "{}", checked.stdout);
     sandbox
         .run(&["index", "--index", "idx", "--rebuild"])
         .code(0);

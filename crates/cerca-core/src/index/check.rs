@@ -60,7 +60,7 @@ pub(super) fn check(dir: &Path) -> CheckReport {
     if let Ok(index) = read_marker(dir).and_then(|_| open_tantivy(dir)) {
         match guard_panics(dir, "verifying checksums", || damaged_files(&index)) {
             Ok(damaged) => report.damaged_files = damaged,
-            Err(error) => report.problems.push(error.to_string()),
+            Err(error) => report.problems.push(problem_in_words(error)),
         }
     }
     let index = match Index::open(dir) {
@@ -85,15 +85,24 @@ pub(super) fn check(dir: &Path) -> CheckReport {
                 }
             }
         }
-        Err(error) => report.problems.push(error.to_string()),
+        Err(error) => report.problems.push(problem_in_words(error)),
     }
     if let Err(error) = read_every_stored_document(&index) {
-        report.problems.push(error.to_string());
+        report.problems.push(problem_in_words(error));
     }
     if let Err(error) = state::load_roots(dir) {
-        report.problems.push(error.to_string());
+        report.problems.push(problem_in_words(error));
     }
     report
+}
+
+/// What is wrong, without the advice to run `cerca check` that damage
+/// found elsewhere carries: the report is that check.
+fn problem_in_words(error: Error) -> String {
+    match error {
+        Error::CorruptIndex { reason, .. } => reason,
+        other => other.to_string(),
+    }
 }
 
 /// An error naming the damaged files of the last commit, if any. Run before
