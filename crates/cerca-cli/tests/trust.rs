@@ -547,7 +547,11 @@ fn a_rebuild_after_the_roots_file_is_damaged_keeps_the_folders() {
         .stdout_has("damaged: ")
         .stdout_has("cerca-roots.json")
         .stderr_has("cerca index --rebuild");
-    assert!(!checked.stdout.contains("cerca check"), "{}", checked.stdout);
+    assert!(
+        !checked.stdout.contains("cerca check"),
+        "{}",
+        checked.stdout
+    );
     sandbox
         .run(&["index", "--index", "idx", "--rebuild"])
         .code(0);
