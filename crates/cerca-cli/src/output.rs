@@ -68,7 +68,7 @@ pub enum Controls {
 /// Printable text, all of Unicode, is kept.
 pub fn escape(text: &str, controls: Controls) -> Cow<'_, str> {
     let kept = |c: char| controls == Controls::Lines && matches!(c, '\n' | '\t');
-    if !text.chars().any(|c| c.is_control() && !kept(c)) {
+    if !text.chars().any(|c| is_unsafe(c) && !kept(c)) {
         return Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 8);
@@ -82,10 +82,20 @@ pub fn escape(text: &str, controls: Controls) -> Cow<'_, str> {
             c if c.is_control() => {
                 let _ = write!(escaped, "\\x{:02x}", u32::from(c));
             }
+            c if is_unsafe(c) => {
+                let _ = write!(escaped, "\\u{{{:04x}}}", u32::from(c));
+            }
             c => escaped.push(c),
         }
     }
     Cow::Owned(escaped)
+}
+
+/// Control characters, and the bidirectional overrides and isolates that
+/// make a terminal show text in another order than it is (`U+202E` turns
+/// `txt.exe` around).
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A path as people read it on a terminal: lossy where it is not UTF-8,
@@ -108,6 +118,9 @@ mod tests {
         assert_eq!(escape("a\u{9b}2J", Escaped), "a\\x9b2J");
         assert_eq!(escape("a\nb\tc\x1b", Inline), "a b c\\x1b");
         assert_eq!(escape("a\nb\r\x1b", Lines), "a\nb\\r\\x1b");
+        // Bidirectional overrides would show the text in another order.
+        assert_eq!(escape("a\u{202e}txt.exe", Escaped), "a\\u{202e}txt.exe");
+        assert_eq!(escape("\u{2066}x\u{2069}", Inline), "\\u{2066}x\\u{2069}");
     }
 
     #[test]

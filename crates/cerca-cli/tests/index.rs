@@ -439,6 +439,12 @@ fn forget_removes_a_folder_and_its_documents() {
         .code(2)
         .stderr_has("not a root")
         .stderr_has(&sandbox.path("altri").to_string_lossy());
+    // An index that keeps no folder says so, not an empty list.
+    sandbox.run(&["forget", "--index", "idx", "altri"]).code(0);
+    sandbox
+        .run(&["forget", "--index", "idx", "altri"])
+        .code(2)
+        .stderr_has("not a root of this index; it has no folders");
 }
 
 #[test]

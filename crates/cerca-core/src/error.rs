@@ -42,7 +42,7 @@ pub enum Error {
     #[error("the disk holding the index at {path} is full: what was committed before is kept and the partial files were removed; free some space and run `cerca index` again")]
     DiskFull { path: PathBuf },
     /// `forget` was given a path that is not a root of the index.
-    #[error("{path} is not a root of this index; its roots (the folders given to `cerca index`) are: {}", roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("{path} is not a root of this index; {}", list_roots(roots))]
     NotARoot { path: PathBuf, roots: Vec<PathBuf> },
     /// The query could not be parsed.
     #[error(transparent)]
@@ -63,6 +63,18 @@ impl From<TantivyError> for Error {
     fn from(error: TantivyError) -> Self {
         Error::Engine(error)
     }
+}
+
+/// The roots named by [`Error::NotARoot`].
+fn list_roots(roots: &[PathBuf]) -> String {
+    if roots.is_empty() {
+        return "it has no folders".to_owned();
+    }
+    let roots: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+    format!(
+        "its roots (the folders given to `cerca index`) are: {}",
+        roots.join(", ")
+    )
 }
 
 /// cerca-core's result type.
