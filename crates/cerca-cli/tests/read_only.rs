@@ -19,20 +19,30 @@ fn a_read_only_index_can_be_searched_and_says_why_it_cannot_be_synced() {
          '{cerca}' search --index disk/idx --explain esercitazione >/dev/null 2>&1; echo \"explain=$?\"
          '{cerca}' status --index disk/idx >/dev/null; echo \"status=$?\"
          '{cerca}' check --index disk/idx >/dev/null; echo \"check=$?\"
-         '{cerca}' index --index disk/idx 2>err.txt; echo \"index=$?\""
+         '{cerca}' index --index disk/idx 2>err.txt; echo \"index=$?\"
+         '{cerca}' index --index disk/idx --rebuild 2>rebuild.txt; echo \"rebuild=$?\""
     );
     let Some(output) = in_mount_namespace(&sandbox, &script) else {
         return;
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    for expected in ["1\nsearch=0", "explain=0", "status=0", "check=0", "index=2"] {
+    for expected in [
+        "1\nsearch=0",
+        "explain=0",
+        "status=0",
+        "check=0",
+        "index=2",
+        "rebuild=2",
+    ] {
         assert!(stdout.contains(expected), "{expected}:\n{stdout}\n{stderr}");
     }
-    let err = std::fs::read_to_string(sandbox.path("err.txt")).unwrap_or_default();
-    assert!(err.contains("cannot be written"), "{err}");
-    assert!(
-        !err.contains("Os {") && !err.contains("Some("),
-        "no Debug text: {err}"
-    );
+    for said in ["err.txt", "rebuild.txt"] {
+        let err = std::fs::read_to_string(sandbox.path(said)).unwrap_or_default();
+        assert!(err.contains("cannot be written"), "{said}: {err}");
+        assert!(
+            !err.contains("Os {") && !err.contains("Some(") && !err.contains("busy"),
+            "{said}: {err}"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use tantivy::Directory;
 
 use super::directory::PrivateDirectory;
 use super::{open_tantivy, populate_new_index, read_marker, Index, MARKER_FILE, META_FILE};
-use crate::error::{guard_panics, Error, Result};
+use crate::error::{cannot_write, guard_panics, Error, Result};
 use crate::sync::state::{self, RootsFile, KNOWN_FILE, ROOTS_FILE};
 use crate::sync::Root;
 
@@ -207,7 +207,18 @@ pub(super) fn rebuild(dir: &Path, given: &[Root]) -> Result<Index> {
     })?;
     let lock = directory
         .acquire_lock(&INDEX_WRITER_LOCK)
-        .map_err(|_| Error::IndexBusy { path: dir.into() })?;
+        .map_err(|error| match error {
+            tantivy::directory::error::LockError::IoError(io) if cannot_write(&io) => {
+                Error::ReadOnly {
+                    path: dir.into(),
+                    reason: io.to_string(),
+                }
+            }
+            tantivy::directory::error::LockError::IoError(io) => {
+                Error::io(dir)(std::io::Error::new(io.kind(), io.to_string()))
+            }
+            tantivy::directory::error::LockError::LockBusy => Error::IndexBusy { path: dir.into() },
+        })?;
     // Roots first, where the rebuild cannot take them: killed at any later
     // point, a new rebuild finds them.
     state::save_roots(dir, &roots)?;
