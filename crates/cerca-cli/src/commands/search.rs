@@ -284,10 +284,15 @@ enum BatchLine {
 }
 
 /// The next line of `input` (without its `\n` or `\r\n`), keeping at most
-/// `max` bytes of it in memory: the rest of a longer line is read and dropped.
-fn next_line(input: &mut dyn BufRead, max: usize) -> io::Result<Option<BatchLine>> {
+/// `max` bytes of it in memory. A longer line is answered as soon as it is
+/// known to be too long (`/dev/zero` gets its answer at once), and the rest
+/// of it is dropped by the next call (`skipping`).
+fn next_line(
+    input: &mut dyn BufRead,
+    max: usize,
+    skipping: &mut bool,
+) -> io::Result<Option<BatchLine>> {
     let mut line = Vec::new();
-    let mut too_long = false;
     let mut read_any = false;
     loop {
         let buffer = match input.fill_buf() {
@@ -298,16 +303,23 @@ fn next_line(input: &mut dyn BufRead, max: usize) -> io::Result<Option<BatchLine
         if buffer.is_empty() {
             break;
         }
-        read_any = true;
         let (chunk, used, done) = match buffer.iter().position(|&b| b == b'\n') {
             Some(end) => (&buffer[..end], end + 1, true),
             None => (buffer, buffer.len(), false),
         };
-        if line.len() + chunk.len() > max {
-            too_long = true;
-        } else if !too_long {
-            line.extend_from_slice(chunk);
+        if *skipping {
+            // The end of a line already answered as too long.
+            input.consume(used);
+            *skipping = !done;
+            continue;
         }
+        read_any = true;
+        if line.len() + chunk.len() > max {
+            input.consume(used);
+            *skipping = !done;
+            return Ok(Some(BatchLine::TooLong));
+        }
+        line.extend_from_slice(chunk);
         input.consume(used);
         if done {
             break;
@@ -315,9 +327,6 @@ fn next_line(input: &mut dyn BufRead, max: usize) -> io::Result<Option<BatchLine
     }
     if !read_any {
         return Ok(None);
-    }
-    if too_long {
-        return Ok(Some(BatchLine::TooLong));
     }
     if line.last() == Some(&b'\r') {
         line.pop();
@@ -344,7 +353,8 @@ fn batch_search(
     };
     let mut any_match = false;
     let mut number = 0;
-    while let Some(line) = next_line(input.as_mut(), MAX_BATCH_LINE)
+    let mut skipping = false;
+    while let Some(line) = next_line(input.as_mut(), MAX_BATCH_LINE, &mut skipping)
         .with_context(|| format!("cannot read the batch file {}", batch.display()))?
     {
         let query = number;
@@ -392,7 +402,18 @@ mod tests {
 
     fn lines(input: &[u8], max: usize) -> Vec<BatchLine> {
         let mut reader = BufReader::with_capacity(4, input);
-        std::iter::from_fn(|| next_line(&mut reader, max).ok().flatten()).collect()
+        let mut skipping = false;
+        std::iter::from_fn(|| next_line(&mut reader, max, &mut skipping).ok().flatten()).collect()
+    }
+
+    #[test]
+    fn a_line_too_long_is_answered_before_its_end() {
+        // An endless line (`/dev/zero`): its answer comes once it passes the limit.
+        let mut endless = BufReader::with_capacity(4, io::repeat(b'0'));
+        let mut skipping = false;
+        let first = next_line(&mut endless, 8, &mut skipping).unwrap();
+        assert_eq!(first, Some(BatchLine::TooLong));
+        assert!(skipping);
     }
 
     #[test]
@@ -410,5 +431,9 @@ mod tests {
         );
         assert_eq!(lines(b"", 8), []);
         assert_eq!(lines(b"12345678\n", 8), [Query("12345678".into())]);
+        assert_eq!(
+            lines(b"123456789abcdefghij\r\nok\n123456789", 8),
+            [TooLong, Query("ok".into()), TooLong]
+        );
     }
 }
