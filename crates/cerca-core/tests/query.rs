@@ -549,3 +549,36 @@ fn a_stopword_on_its_own_side_of_an_or_is_searched() {
     assert_eq!(names(&index, "torta della"), ["torta"]);
     assert_eq!(names(&index, "(torta della) OR minsk"), ["minsk", "torta"]);
 }
+
+#[test]
+fn a_sloppy_phrase_matches_the_same_documents_counted_listed_or_sorted() {
+    let index = Index::create_in_ram().unwrap();
+    let mut writer = index.writer().unwrap();
+    for (path, body) in [
+        ("/a.txt", "casa x amore y vita"),
+        ("/b.txt", "casa amore z vita"),
+        ("/c.txt", "una casa sola qui"),
+    ] {
+        writer.add(&Document::new(path, "", body)).unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    for (query, expected) in [
+        ("\"casa amore vita\"~1", 1),
+        ("\"casa amore vita\"~2", 2),
+        ("casa -\"casa amore vita\"~1", 2),
+    ] {
+        let listed = |sort| {
+            let options = SearchOptions {
+                limit: 10,
+                sort,
+                ..Default::default()
+            };
+            index.search(query, &options).unwrap().hits.len()
+        };
+        let counted = index.count(query, &SearchOptions::default()).unwrap();
+        assert_eq!(counted, expected, "{query}: count");
+        assert_eq!(listed(SortOrder::Score), expected, "{query}: ranked");
+        assert_eq!(listed(SortOrder::Path), expected, "{query}: by path");
+    }
+}

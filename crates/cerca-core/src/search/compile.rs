@@ -21,6 +21,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::analysis::{inflections, StopWords, WordAnalyzer};
+
+use super::sloppy_phrase::SloppyPhrase;
 use crate::index::{datetime, day_to_datetime};
 use crate::schema::Fields;
 
@@ -473,7 +475,11 @@ impl<'a> Compiler<'a> {
                 .iter()
                 .map(|(position, term)| (*position, Term::from_field_text(stemmed, term)))
                 .collect();
-            Box::new(PhraseQuery::new_with_offset_and_slop(offsets, slop))
+            let phrase = PhraseQuery::new_with_offset_and_slop(offsets, slop);
+            match slop {
+                0 => Box::new(phrase) as Box<dyn Query>,
+                _ => Box::new(SloppyPhrase(phrase)),
+            }
         }))
     }
 

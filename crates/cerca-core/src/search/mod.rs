@@ -2,6 +2,7 @@
 
 mod columns;
 mod compile;
+mod sloppy_phrase;
 mod snippet;
 
 pub use snippet::{Snippet, SNIPPET_CHARS};
