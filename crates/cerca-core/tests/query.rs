@@ -582,3 +582,31 @@ fn a_sloppy_phrase_matches_the_same_documents_counted_listed_or_sorted() {
         assert_eq!(listed(SortOrder::Path), expected, "{query}: by path");
     }
 }
+
+#[test]
+fn a_stopword_required_excluded_or_in_a_field_is_searched() {
+    let index = corpus();
+    assert!(names(&index, "pasta -della").is_empty());
+    assert!(names(&index, "pasta NOT della").is_empty());
+    assert!(names(&index, "pomodoro title:della").is_empty());
+    assert!(names(&index, "+della minsk").is_empty());
+    assert_eq!(names(&index, "+della pomodoro"), ["pasta"]);
+    assert_eq!(names(&index, "NOT della"), ["energia", "minsk"]);
+}
+
+#[test]
+fn dates_far_from_now_saturate_instead_of_wrapping_around() {
+    let index = corpus();
+    let dated = ["minsk", "pasta", "torta", "trump"];
+    for query in [
+        "date:<3000",
+        "date:>1600",
+        "date:1500..2030",
+        "date:[1500-01-01 TO 2025-12-31]",
+        "date:<9999-12-31",
+    ] {
+        assert_eq!(names(&index, query), dated, "{query}");
+    }
+    assert!(names(&index, "date:<1600").is_empty());
+    assert!(names(&index, "date:>2500").is_empty());
+}

@@ -54,8 +54,12 @@ pub(crate) fn system_time(time: tantivy::DateTime) -> SystemTime {
     from_nanos(time.into_timestamp_nanos())
 }
 
+/// The day's midnight (UTC). tantivy counts nanoseconds in an i64, so days
+/// before 1677-09-21 or after 2262-04-11 saturate to those ends instead of
+/// wrapping around (`date:<3000` found nothing, a 1500 date read as 2084).
 pub(crate) fn day_to_datetime(day: time::Date) -> tantivy::DateTime {
-    tantivy::DateTime::from_timestamp_secs(day.midnight().assume_utc().unix_timestamp())
+    let seconds = day.midnight().assume_utc().unix_timestamp();
+    tantivy::DateTime::from_timestamp_nanos(seconds.saturating_mul(1_000_000_000))
 }
 
 pub(crate) fn datetime_to_day(time: tantivy::DateTime) -> time::Date {

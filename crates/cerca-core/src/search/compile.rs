@@ -317,7 +317,11 @@ impl<'a> Compiler<'a> {
                 continue;
             }
             if let Expr::Not(inner) = &item.expr {
-                match self.node(inner, scope, !negated) {
+                let keep_stopwords = self.keep_stopwords;
+                self.keep_stopwords |= is_one_word(inner);
+                let compiled = self.node(inner, scope, !negated);
+                self.keep_stopwords = keep_stopwords;
+                match compiled {
                     Some(query) if join == Join::Either => {
                         clauses.push((Occur::Should, everything_but(query)))
                     }
@@ -326,9 +330,12 @@ impl<'a> Compiler<'a> {
                 }
                 continue;
             }
-            // A stopword that is a whole side of an explicit OR was asked for.
+            // A stopword that is a whole side of an explicit OR, required,
+            // excluded or looked for in one field was asked for.
             let keep_stopwords = self.keep_stopwords;
-            self.keep_stopwords |= join == Join::Either && is_one_word(item);
+            self.keep_stopwords |= (join == Join::Either
+                || matches!(item.expr, Expr::Required(_) | Expr::Field { .. }))
+                && is_one_word(item);
             let compiled = self.node(item, scope, negated);
             self.keep_stopwords = keep_stopwords;
             let (occur, query) = match &item.expr {
@@ -624,10 +631,10 @@ impl<'a> Compiler<'a> {
                 // The parser validates days; an invalid one can only be out of time's range.
                 date.map_or_else(
                     || {
-                        tantivy::DateTime::from_timestamp_secs(if day.year < 0 {
-                            i64::MIN / 2
+                        tantivy::DateTime::from_timestamp_nanos(if day.year < 0 {
+                            i64::MIN
                         } else {
-                            i64::MAX / 2
+                            i64::MAX
                         })
                     },
                     day_to_datetime,
@@ -692,7 +699,9 @@ pub(crate) fn is_relaxable(node: &Node) -> bool {
 fn is_one_word(node: &Node) -> bool {
     match &node.expr {
         Expr::Term(_) => true,
-        Expr::Boost { inner, .. } | Expr::Field { inner, .. } => is_one_word(inner),
+        Expr::Boost { inner, .. } | Expr::Field { inner, .. } | Expr::Required(inner) => {
+            is_one_word(inner)
+        }
         _ => false,
     }
 }
