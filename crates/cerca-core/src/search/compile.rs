@@ -483,8 +483,11 @@ impl<'a> Compiler<'a> {
                 .map(|(position, term)| (*position, Term::from_field_text(stemmed, term)))
                 .collect();
             let phrase = PhraseQuery::new_with_offset_and_slop(offsets, slop);
+            // Not as an exclusion: tantivy's scored phrase matcher there
+            // breaks a seek contract (a debug assertion in Exclude).
             match slop {
                 0 => Box::new(phrase) as Box<dyn Query>,
+                _ if negated => Box::new(phrase),
                 _ => Box::new(SloppyPhrase(phrase)),
             }
         }))
