@@ -70,8 +70,14 @@ fn corpus() -> Index {
 
 /// File names (without extension) of all matches, sorted.
 fn names(index: &Index, query: &str) -> Vec<String> {
+    names_with(index, query, Operator::All)
+}
+
+/// File names (without extension) of all matches with `operator`, sorted.
+fn names_with(index: &Index, query: &str, operator: Operator) -> Vec<String> {
     let options = SearchOptions {
         limit: 100,
+        operator,
         ..Default::default()
     };
     let mut names: Vec<String> = common::paths(index, query, &options)
@@ -506,17 +512,7 @@ fn hits_read_from_columns_agree_with_the_stored_documents() {
 
 /// File names (without extension) of all matches with `--any`, sorted.
 fn names_any(index: &Index, query: &str) -> Vec<String> {
-    let options = SearchOptions {
-        limit: 100,
-        operator: Operator::Any,
-        ..Default::default()
-    };
-    let mut names: Vec<String> = common::paths(index, query, &options)
-        .into_iter()
-        .map(|p: PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    names_with(index, query, Operator::Any)
 }
 
 #[test]
