@@ -13,6 +13,7 @@ use super::{open_tantivy, populate_new_index, read_marker, Index, MARKER_FILE, M
 use crate::error::{cannot_write, guard_panics, Error, Result};
 use crate::sync::state::{self, RootsFile, KNOWN_FILE, ROOTS_FILE};
 use crate::sync::Root;
+use tantivy::directory::error::LockError;
 
 /// Most duplicated paths a check lists (it counts them all).
 const MAX_LISTED: usize = 20;
@@ -208,16 +209,14 @@ pub(super) fn rebuild(dir: &Path, given: &[Root]) -> Result<Index> {
     let lock = directory
         .acquire_lock(&INDEX_WRITER_LOCK)
         .map_err(|error| match error {
-            tantivy::directory::error::LockError::IoError(io) if cannot_write(&io) => {
-                Error::ReadOnly {
-                    path: dir.into(),
-                    reason: io.to_string(),
-                }
-            }
-            tantivy::directory::error::LockError::IoError(io) => {
+            LockError::IoError(io) if cannot_write(&io) => Error::ReadOnly {
+                path: dir.into(),
+                reason: io.to_string(),
+            },
+            LockError::IoError(io) => {
                 Error::io(dir)(std::io::Error::new(io.kind(), io.to_string()))
             }
-            tantivy::directory::error::LockError::LockBusy => Error::IndexBusy { path: dir.into() },
+            LockError::LockBusy => Error::IndexBusy { path: dir.into() },
         })?;
     // Roots first, where the rebuild cannot take them: killed at any later
     // point, a new rebuild finds them.

@@ -292,6 +292,23 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// `node`, where a lone stopword is searched when `keep` says so: a
+    /// stopword that is a whole side of an explicit OR, required, excluded
+    /// or looked for in one field was asked for.
+    fn node_keeping_stopword(
+        &mut self,
+        node: &Node,
+        scope: Scope,
+        negated: bool,
+        keep: bool,
+    ) -> Option<Box<dyn Query>> {
+        let keep_stopwords = self.keep_stopwords;
+        self.keep_stopwords |= keep;
+        let compiled = self.node(node, scope, negated);
+        self.keep_stopwords = keep_stopwords;
+        compiled
+    }
+
     /// A list of clauses joined as `join` says; `+` clauses are required either way.
     fn clauses(
         &mut self,
@@ -317,11 +334,8 @@ impl<'a> Compiler<'a> {
                 continue;
             }
             if let Expr::Not(inner) = &item.expr {
-                let keep_stopwords = self.keep_stopwords;
-                self.keep_stopwords |= is_one_word(inner);
-                let compiled = self.node(inner, scope, !negated);
-                self.keep_stopwords = keep_stopwords;
-                match compiled {
+                let keep_stopword = is_one_word(inner);
+                match self.node_keeping_stopword(inner, scope, !negated, keep_stopword) {
                     Some(query) if join == Join::Either => {
                         clauses.push((Occur::Should, everything_but(query)))
                     }
@@ -330,14 +344,10 @@ impl<'a> Compiler<'a> {
                 }
                 continue;
             }
-            // A stopword that is a whole side of an explicit OR, required,
-            // excluded or looked for in one field was asked for.
-            let keep_stopwords = self.keep_stopwords;
-            self.keep_stopwords |= (join == Join::Either
+            let keep_stopword = (join == Join::Either
                 || matches!(item.expr, Expr::Required(_) | Expr::Field { .. }))
                 && is_one_word(item);
-            let compiled = self.node(item, scope, negated);
-            self.keep_stopwords = keep_stopwords;
+            let compiled = self.node_keeping_stopword(item, scope, negated, keep_stopword);
             let (occur, query) = match &item.expr {
                 Expr::Required(_) => match compiled {
                     Some(query) => {
