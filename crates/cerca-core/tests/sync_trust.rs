@@ -708,3 +708,55 @@ fn a_sync_or_forget_that_would_write_into_damaged_postings_stops_first() {
     assert_eq!(sync(&index, &[]).added, 49);
     assert!(Index::check(copy.path()).is_sound());
 }
+
+#[test]
+fn a_document_count_changed_in_meta_json_is_damage_found_before_any_commit() {
+    let (dir, index, docs) = temp_index();
+    for i in 0..40 {
+        write_at(
+            &docs.join(format!("f{i}.txt")),
+            format!("Il riccio {i}.\n"),
+            at(i),
+        );
+    }
+    sync(&index, &[&docs]);
+    drop(index);
+    let index_dir = dir.path().join("index");
+    // meta.json has no checksum: one digit changed went unnoticed by check,
+    // and the next sync's commit aborted the process (SIGABRT, exit 134).
+    let meta_path = index_dir.join("meta.json");
+    let meta = fs::read_to_string(&meta_path).unwrap();
+    let key = "\"max_doc\": ";
+    let start = meta.find(key).unwrap() + key.len();
+    let digits = meta[start..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let max_doc: u32 = meta[start..start + digits].parse().unwrap();
+    let changed = format!(
+        "{}{}{}",
+        &meta[..start],
+        max_doc - 5,
+        &meta[start + digits..]
+    );
+    fs::write(&meta_path, changed).unwrap();
+
+    let report = Index::check(&index_dir);
+    assert!(!report.is_sound());
+    assert!(
+        report.problems.iter().any(|p| p.contains("meta.json")),
+        "{report:?}"
+    );
+    let index = Index::open(&index_dir).unwrap();
+    let synced = Syncer::new(&index).sync(&[], &mut NoProgress);
+    assert!(
+        matches!(&synced, Err(Error::CorruptIndex { reason, .. }) if reason.contains("meta.json")),
+        "{synced:?}"
+    );
+    let forgot = Syncer::new(&index).forget(&docs);
+    assert!(
+        matches!(forgot, Err(Error::CorruptIndex { .. })),
+        "{forgot:?}"
+    );
+    drop(index);
+    let index = Index::rebuild(&index_dir, &[]).unwrap();
+    assert_eq!(sync(&index, &[]).added, 40);
+    assert!(Index::check(&index_dir).is_sound());
+}

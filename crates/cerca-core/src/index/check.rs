@@ -63,6 +63,11 @@ pub(super) fn check(dir: &Path) -> CheckReport {
             Ok(damaged) => report.damaged_files = damaged,
             Err(error) => report.problems.push(problem_in_words(error)),
         }
+        match guard_panics(dir, "counting documents", || meta_disagreement(&index)) {
+            Ok(None) => {}
+            Ok(Some(problem)) => report.problems.push(problem),
+            Err(error) => report.problems.push(problem_in_words(error)),
+        }
     }
     let index = match Index::open(dir) {
         Ok(index) => index,
@@ -114,7 +119,13 @@ pub(super) fn verify_checksums(index: &Index) -> Result<()> {
     let dir = index.display_path();
     let damaged = guard_panics(&dir, "verifying checksums", || damaged_files(&index.index))?;
     let Some(first) = damaged.first() else {
-        return Ok(());
+        let disagreement = guard_panics(&dir, "counting documents", || {
+            meta_disagreement(&index.index)
+        })?;
+        return match disagreement {
+            None => Ok(()),
+            Some(reason) => Err(Error::CorruptIndex { path: dir, reason }),
+        };
     };
     let more = match damaged.len() {
         1 => String::new(),
@@ -149,6 +160,34 @@ fn damaged_files(index: &tantivy::Index) -> Result<Vec<PathBuf>> {
         .collect();
     damaged.sort();
     Ok(damaged)
+}
+
+/// How the commit (`meta.json`, which has no checksum) disagrees with the
+/// segments it lists, if it does. A wrong document count there makes
+/// tantivy's commit abort the whole process from one of its threads, so it
+/// is caught before any writer touches the index.
+fn meta_disagreement(index: &tantivy::Index) -> Result<Option<String>> {
+    let schema = index.schema();
+    for segment in index.searchable_segments().map_err(Error::Engine)? {
+        let counted = segment.meta().max_doc();
+        let reader = tantivy::SegmentReader::open(&segment).map_err(Error::Engine)?;
+        for (field, entry) in schema.fields() {
+            if !entry.has_fieldnorms() {
+                continue;
+            }
+            let held = reader
+                .get_fieldnorms_reader(field)
+                .map_err(Error::Engine)?
+                .num_docs();
+            if held != counted {
+                return Ok(Some(format!(
+                    "{META_FILE} says segment {} holds {counted} documents, its files hold {held}",
+                    segment.id().short_uuid_string()
+                )));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Decompresses every block of stored text (what snippets and hits read).

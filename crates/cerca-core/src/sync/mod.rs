@@ -309,6 +309,9 @@ struct Run<'s, 'a> {
     /// The roots, as saved with each commit.
     roots: RootsFile,
     purge_marked: bool,
+    /// The index was verified before this run changed it (see
+    /// [`Index::verify_checksums`]).
+    verified: bool,
 }
 
 impl<'s, 'a> Run<'s, 'a> {
@@ -328,6 +331,7 @@ impl<'s, 'a> Run<'s, 'a> {
             changed: false,
             roots: RootsFile::default(),
             purge_marked: false,
+            verified: false,
         }
     }
 
@@ -362,9 +366,10 @@ impl<'s, 'a> Run<'s, 'a> {
             walked.to_read.iter().map(|file| file.found.size).sum(),
         );
         // Only a sync that changes documents pays for reading every file.
-        let removes = || self.stored.keys().any(|path| !walked.seen.contains(path));
-        if !walked.to_read.is_empty() || removes() {
-            index.verify_checksums()?;
+        let changes = !walked.to_read.is_empty()
+            || self.stored.keys().any(|path| !walked.seen.contains(path));
+        if changes {
+            self.verify()?;
         }
         self.read_all(&walked.to_read)?;
         if !self.report.interrupted {
@@ -598,7 +603,18 @@ impl<'s, 'a> Run<'s, 'a> {
         self.known_changed |= self.known.len() != before;
     }
 
+    fn verify(&mut self) -> Result<()> {
+        if !self.verified {
+            self.syncer.index.verify_checksums()?;
+            self.verified = true;
+        }
+        Ok(())
+    }
+
     fn commit(&mut self) -> Result<()> {
+        // Even a commit that only records state goes through tantivy's
+        // commit, which a damaged meta.json takes down.
+        self.verify()?;
         if self.report.removed > 0 && !self.purge_marked {
             self.syncer.index.state.mark_purge_pending()?;
             self.purge_marked = true;
