@@ -359,6 +359,36 @@ fn text_of_deleted_files_and_forgotten_roots_leaves_the_disk() {
 }
 
 #[test]
+fn forgotten_text_leaves_the_disk_even_from_segments_tantivy_merged_meanwhile() {
+    // Many small commits keep tantivy's own merges busy while the purge
+    // runs: segments merged away while a searcher still held them kept
+    // their files (text of the forgotten root included) after the run.
+    for round in 0..3 {
+        let (dir, index, docs) = temp_index();
+        let index_dir = dir.path().join("index");
+        let other = dir.path().join("altri");
+        for i in 0..40 {
+            let text = format!("Appunto {i} di una cartella: parola fqzmxwvkrt {round}.\n");
+            write_at(&other.join(format!("o{i}.txt")), text, at(i));
+            let text = format!("Nota {i} che resta.\n");
+            write_at(&docs.join(format!("d{i}.txt")), text, at(i));
+        }
+        let every_file = SyncOptions {
+            commit_every_bytes: 1,
+            ..SyncOptions::default()
+        };
+        sync_roots(&index, &roots(&[&docs, &other]), &every_file);
+        Syncer::new(&index).forget(&other).unwrap();
+        assert!(
+            !on_disk(&index_dir, b"fqzmxwvkrt"),
+            "round {round}: {:?}",
+            fs::read_dir(&index_dir).unwrap().count()
+        );
+        assert_eq!(count(&index, "resta"), 40);
+    }
+}
+
+#[test]
 fn the_old_text_of_a_changed_file_leaves_the_disk_once_a_fifth_of_its_segment_changed() {
     let (dir, index, docs) = temp_index();
     let file = docs.join("nota.txt");

@@ -220,8 +220,9 @@ impl<'a> Syncer<'a> {
         }
         store.note_synced(&[], &roots)?;
         writer.purge_deleted()?;
-        store.clear_purge_pending()?;
         writer.finish()?;
+        self.remove_leftover_files();
+        store.clear_purge_pending()?;
         let around: Vec<Root> = roots
             .roots
             .iter()
@@ -245,9 +246,12 @@ impl<'a> Syncer<'a> {
         Ok(removed.saturating_sub(report.added))
     }
 
-    /// After a failed sync, once its writer is gone (and with it the threads
-    /// that wrote segments): the files no commit refers to go, so that a full
-    /// disk does not stay full. Best effort: the next writer tries again.
+    /// Once a writer is gone (and with it the threads that wrote and merged
+    /// segments): the files no commit refers to go, so that a full disk
+    /// does not stay full after a failure, and purged text does not stay in
+    /// the files of segments merged away while a searcher still held them
+    /// (tantivy's own cleanup keeps those). Best effort: the next writer
+    /// tries again.
     fn remove_leftover_files(&self) {
         if let Ok(writer) = self.index.writer() {
             let _ = writer.remove_uncommitted_segments();
@@ -382,15 +386,19 @@ impl<'s, 'a> Run<'s, 'a> {
             return Ok(self.report);
         }
         store.note_synced(&walked.complete, &roots)?;
-        if self.report.removed > 0 || store.purge_pending() {
-            // Removed files' text must leave the disk now (or what a killed
-            // writer left to purge); the old text of changed files goes with
-            // tantivy's merges (see `Index::writer`).
+        // Removed files' text must leave the disk now (or what a killed
+        // writer left to purge); the old text of changed files goes with
+        // tantivy's merges (see `Index::writer`).
+        let purge = self.report.removed > 0 || store.purge_pending();
+        if purge {
             self.writer.purge_deleted()?;
-            store.clear_purge_pending()?;
         }
-        if self.changed {
+        if self.changed || purge {
             self.writer.finish()?;
+        }
+        if purge {
+            self.syncer.remove_leftover_files();
+            store.clear_purge_pending()?;
         }
         Ok(self.report)
     }
