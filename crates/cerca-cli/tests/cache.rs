@@ -4,14 +4,17 @@
 mod common;
 
 use std::fs;
+use std::process::Stdio;
 
 use common::{json_path, Sandbox};
 
+/// What the cache directory holds, but the lock files of its caches.
 fn cache_dirs(sandbox: &Sandbox) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(sandbox.cache().join("cerca"))
         .map(|entries| {
             entries
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| !name.ends_with(".lock"))
                 .collect()
         })
         .unwrap_or_default();
@@ -80,4 +83,60 @@ fn the_least_recently_used_caches_are_evicted_past_16() {
     assert!(dirs.iter().any(|d| d.starts_with("c17-")), "{dirs:?}");
     assert!(!dirs.iter().any(|d| d.starts_with("c01-")), "{dirs:?}");
     assert!(!dirs.iter().any(|d| d.starts_with("c02-")), "{dirs:?}");
+}
+
+#[test]
+fn searches_at_once_on_more_folders_than_the_cache_keeps_all_succeed() {
+    // Each search's eviction removed caches the others were still using:
+    // most of 24 failed with "cannot remove the old cached index".
+    let sandbox = Sandbox::new();
+    for i in 0..24 {
+        sandbox.write(&format!("c{i:02}/a.txt"), "La parola cercata.\n");
+    }
+    let children: Vec<_> = (0..24)
+        .map(|i| {
+            sandbox
+                .std_command()
+                .args(["search", "-c", "parola", &format!("c{i:02}")])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (i, child) in children.into_iter().enumerate() {
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "c{i:02}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "1\n", "c{i:02}");
+    }
+    assert!(cache_dirs(&sandbox).len() <= 16);
+}
+
+#[test]
+fn cache_clear_passes_over_a_cache_a_search_is_using() {
+    let sandbox = Sandbox::new();
+    sandbox.write("uno/a.txt", "Il fenicottero rosa.\n");
+    sandbox.write("due/b.txt", "Il fenicottero bianco.\n");
+    sandbox.run(&["search", "-c", "fenicottero", "uno"]).code(0);
+    sandbox.run(&["search", "-c", "fenicottero", "due"]).code(0);
+    let uno = cache_dirs(&sandbox)
+        .into_iter()
+        .find(|name| name.starts_with("uno-"))
+        .unwrap();
+    // What a search under way holds.
+    let lock = fs::File::open(sandbox.cache().join(format!("cerca/{uno}.lock"))).unwrap();
+    lock.lock_shared().unwrap();
+    sandbox
+        .run(&["cache", "clear"])
+        .code(0)
+        .stdout_has("removed 1 cached indexes")
+        .stdout_has("kept 1 in use");
+    assert_eq!(cache_dirs(&sandbox), [uno]);
+    drop(lock);
+    sandbox
+        .run(&["cache", "clear"])
+        .code(0)
+        .stdout_has("removed 1 cached indexes");
+    assert!(cache_dirs(&sandbox).is_empty());
 }

@@ -5,6 +5,11 @@
 //! recently used ones are removed until at most [`MAX_CACHES`] are left,
 //! holding at most [`MAX_CACHE_BYTES`] together; the one just used is always
 //! kept. The last use is the modification time of a stamp file in each.
+//!
+//! A search holds a shared lock on its cache's lock file (beside the cache,
+//! so that it outlives it) from before it opens the cache to its last hit;
+//! eviction and `cache clear` take it exclusively, without waiting, and pass
+//! over a cache in use.
 
 use std::fs;
 use std::io::{self, Write};
@@ -94,19 +99,28 @@ fn list(root: &Path, json: bool) -> Result<bool> {
 
 fn clear(root: &Path) -> Result<bool> {
     let caches = caches(root)?;
-    let mut freed = 0;
+    let (mut removed, mut freed, mut in_use) = (0, 0, 0);
     for cache in &caches {
-        fs::remove_dir_all(&cache.dir)
+        let done = remove_unused(&cache.dir)
             .with_context(|| format!("cannot remove the cached index {}", cache.dir.display()))?;
-        freed += cache.size;
+        if done {
+            removed += 1;
+            freed += cache.size;
+        } else {
+            in_use += 1;
+        }
     }
-    writeln!(
-        io::stdout().lock(),
-        "removed {} cached indexes ({:.1} MB) from {}",
-        caches.len(),
+    let mut out = io::stdout().lock();
+    write!(
+        out,
+        "removed {removed} cached indexes ({:.1} MB) from {}",
         freed as f64 / 1e6,
         escape_path(root)
     )?;
+    if in_use > 0 {
+        write!(out, "; kept {in_use} in use by a search under way")?;
+    }
+    writeln!(out)?;
     Ok(true)
 }
 
@@ -180,11 +194,113 @@ pub fn evict(current: &Path) {
             bytes += cache.size;
             continue;
         }
-        if let Err(error) = fs::remove_dir_all(&cache.dir) {
+        if let Err(error) = remove_unused(&cache.dir) {
             output::error(&format!(
                 "cannot remove the old cached index {}: {error}",
                 cache.dir.display()
             ));
         }
     }
+}
+
+/// A search's hold on its cache: while it lives, no eviction or `cache
+/// clear` removes the cache.
+pub struct InUse {
+    lock: fs::File,
+}
+
+impl InUse {
+    /// Waits for any removal of the cache in `dir` under way, then holds it.
+    pub fn hold(dir: &Path) -> Result<InUse> {
+        let lock_path = lock_path(dir);
+        if let Some(root) = dir.parent() {
+            private_dirs(root).with_context(|| format!("cannot create {}", root.display()))?;
+        }
+        loop {
+            let lock = open_lock(&lock_path)?;
+            lock.lock_shared()
+                .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+            // Removal unlinks the lock file last: a lock taken on one already
+            // unlinked guards nothing, so it is taken again on the new one.
+            if is_linked_at(&lock, &lock_path) {
+                return Ok(InUse { lock });
+            }
+        }
+    }
+
+    /// Runs `work` (removing a damaged cache) once no other search uses the
+    /// cache, then holds it as before.
+    pub fn exclusively<T>(&self, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.lock.lock().context("cannot lock the cached index")?;
+        let done = work();
+        self.lock
+            .lock_shared()
+            .context("cannot lock the cached index")?;
+        done
+    }
+}
+
+fn lock_path(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    dir.with_file_name(name)
+}
+
+fn open_lock(path: &Path) -> Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn private_dirs(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+#[cfg(unix)]
+fn is_linked_at(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(held), Ok(linked)) => held.dev() == linked.dev() && held.ino() == linked.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_linked_at(_: &fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// Removes the cache in `dir` unless a search holds it; whether it did.
+fn remove_unused(dir: &Path) -> Result<bool> {
+    let lock_path = lock_path(dir);
+    let lock = open_lock(&lock_path)?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return Ok(false),
+        Err(fs::TryLockError::Error(error)) => {
+            return Err(error).with_context(|| format!("cannot lock {}", lock_path.display()))
+        }
+    }
+    if !is_linked_at(&lock, &lock_path) {
+        // Another removal got there first.
+        return Ok(true);
+    }
+    match fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot remove {}", dir.display()))
+        }
+    }
+    fs::remove_file(&lock_path)
+        .with_context(|| format!("cannot remove {}", lock_path.display()))?;
+    Ok(true)
 }

@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use cerca_core::query::{Node, ParseError};
 use cerca_core::{Error, HitDetail, Index, Operator, Root, SearchOptions, SortOrder};
 
+use super::cache::InUse;
 use crate::args::{ColorChoice, SearchArgs, Sort};
 use crate::interrupt::{self, Interrupted};
 use crate::printer::{Count, Json, Paths, Sink, Standard};
@@ -59,13 +60,15 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
     }
     canonical.sort();
     canonical.dedup();
-    let (index, cache, failed) = ad_hoc_index(&canonical, args, color)?;
+    let cache = locations::cache_index_dir(&canonical)?;
+    let in_use = InUse::hold(&cache)?;
+    let (index, failed) = ad_hoc_index(&cache, &in_use, &canonical, args, color)?;
     let found = match search(&index, args, query, color, started) {
         // Damage found by the search itself: the cache is rebuilt, once.
         Err(error) if is_damage(&error) => {
             drop(index);
-            remove_cache(&cache)?;
-            let (index, _, _) = ad_hoc_index(&canonical, args, color)?;
+            in_use.exclusively(|| remove_cache(&cache))?;
+            let (index, _) = ad_hoc_index(&cache, &in_use, &canonical, args, color)?;
             search(&index, args, query, color, started)
         }
         other => other,
@@ -186,26 +189,26 @@ fn search(
     Ok(results.total > 0)
 }
 
-/// The cached index of these (canonical, sorted) paths, synced first, its
-/// directory, and how many files could not be read (each already named on
+/// The cached index in `dir` of these (canonical, sorted) paths, synced
+/// first, and how many files could not be read (each already named on
 /// standard error). A cache that is damaged or of another version is
 /// rebuilt: it is only a cache.
 fn ad_hoc_index(
+    dir: &Path,
+    in_use: &InUse,
     paths: &[PathBuf],
     args: &SearchArgs,
     color: ColorChoice,
-) -> Result<(Index, PathBuf, usize)> {
-    let dir = locations::cache_index_dir(paths)?;
+) -> Result<(Index, usize)> {
     let interrupt = interrupt::arm()?;
     let roots = super::roots(paths, &args.walk);
-    let (index, failed) = match synced_cache(&dir, &roots, &interrupt, color) {
+    match synced_cache(dir, &roots, &interrupt, color) {
         Err(error) if is_damage(&error) => {
-            remove_cache(&dir)?;
-            synced_cache(&dir, &roots, &interrupt, color)
+            in_use.exclusively(|| remove_cache(dir))?;
+            synced_cache(dir, &roots, &interrupt, color)
         }
         other => other,
-    }?;
-    Ok((index, dir, failed))
+    }
 }
 
 fn synced_cache(
