@@ -511,6 +511,42 @@ fn an_index_of_the_previous_format_is_rebuilt_with_its_roots() {
 }
 
 #[test]
+fn a_signal_after_the_last_file_was_read_still_says_interrupted() {
+    // The commit of what tantivy's threads still hold can take seconds after
+    // the last file is read: a Ctrl-C then was ignored (exit 0, no word).
+    let (dir, index, docs) = temp_index();
+    for i in 0..5 {
+        write_at(
+            &docs.join(format!("f{i}.txt")),
+            format!("Il riccio {i}.\n"),
+            at(0),
+        );
+    }
+    let flag = Arc::new(AtomicBool::new(false));
+    let options = SyncOptions {
+        interrupt: Some(Arc::clone(&flag)),
+        ..SyncOptions::default()
+    };
+    let mut progress = InterruptAfter {
+        after: 5,
+        flag: Arc::clone(&flag),
+    };
+    let report = Syncer::new(&index)
+        .with_options(options)
+        .sync(&roots(&[&docs]), &mut progress)
+        .unwrap();
+    assert!(report.interrupted);
+    assert_eq!(report.added, 5);
+    drop(index);
+    let index = Index::open(&dir.path().join("index")).unwrap();
+    assert_eq!(index.num_docs(), 5, "everything read is committed");
+    assert_eq!(index.roots().unwrap()[0].last_sync, None, "not complete");
+    let report = sync(&index, &[]);
+    assert_eq!((report.added, report.unchanged), (0, 5), "{report:?}");
+    assert!(index.roots().unwrap()[0].last_sync.is_some());
+}
+
+#[test]
 fn a_rebuild_interrupted_after_clearing_can_be_run_again() {
     let (dir, index, docs) = temp_index();
     write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));

@@ -382,6 +382,10 @@ impl<'s, 'a> Run<'s, 'a> {
         if self.changed || self.known_changed {
             self.commit()?;
         }
+        // A signal that came once every file was read (the commit of what
+        // tantivy's threads still held can take seconds) stops the run too:
+        // the caller asked to stop, and says so; the next sync does the rest.
+        self.report.interrupted |= self.syncer.interrupted();
         if self.report.interrupted {
             return Ok(self.report);
         }
