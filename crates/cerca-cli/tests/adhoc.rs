@@ -10,15 +10,6 @@ use std::time::Duration;
 use common::{assert_private_tree, sorted_lines, write_corpus, Sandbox};
 
 /// The cached indexes under `$XDG_CACHE_HOME/cerca`.
-fn cached_indexes(sandbox: &Sandbox) -> Vec<PathBuf> {
-    let dir = sandbox.cache().join("cerca");
-    let mut entries: Vec<PathBuf> = match fs::read_dir(&dir) {
-        Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
-        Err(_) => Vec::new(),
-    };
-    entries.sort();
-    entries
-}
 
 #[test]
 fn an_ad_hoc_search_keeps_a_private_cached_index() {
@@ -31,7 +22,7 @@ fn an_ad_hoc_search_keeps_a_private_cached_index() {
     run.code(0).stdout_has("note/a.txt");
     assert!(!run.stdout.contains("b.txt"));
 
-    let cached = cached_indexes(&sandbox);
+    let cached = sandbox.cached_indexes();
     assert_eq!(cached.len(), 1, "{cached:?}");
     let name = cached[0]
         .file_name()
@@ -58,7 +49,7 @@ fn an_ad_hoc_search_keeps_a_private_cached_index() {
         .run(&["search", "pellicano", "note"])
         .code(0)
         .stdout_has("note/b.txt");
-    assert_eq!(cached_indexes(&sandbox), cached);
+    assert_eq!(sandbox.cached_indexes(), cached);
     assert_private_tree(&sandbox.cache());
 }
 
@@ -159,7 +150,7 @@ fn hits_come_only_from_the_given_paths() {
     sandbox
         .run(&["search", "lukashenko", "corpus/cucina"])
         .code(1);
-    assert_eq!(cached_indexes(&sandbox).len(), 3);
+    assert_eq!(sandbox.cached_indexes().len(), 3);
 }
 
 #[test]
@@ -180,7 +171,7 @@ fn the_order_and_spelling_of_paths_do_not_matter() {
     assert_eq!(sorted_lines(&one), sorted_lines(&two));
     assert_eq!(sorted_lines(&one).len(), 4);
     assert_eq!(
-        cached_indexes(&sandbox).len(),
+        sandbox.cached_indexes().len(),
         1,
         "one cached index for one set of folders"
     );
@@ -221,7 +212,7 @@ fn a_cache_from_another_version_is_rebuilt() {
     let sandbox = Sandbox::new();
     sandbox.write("note/a.txt", "Il fenicottero rosa vive nello stagno.\n");
     sandbox.run(&["search", "fenicottero", "note"]).code(0);
-    let cached = cached_indexes(&sandbox);
+    let cached = sandbox.cached_indexes();
     fs::write(
         cached[0].join("cerca-index.json"),
         r#"{"format": 1, "created_by": "cerca 0.0.1"}"#,

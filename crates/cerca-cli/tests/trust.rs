@@ -410,15 +410,6 @@ fn a_damaged_index_is_found_reported_and_rebuilt_from_its_folders() {
     assert_one_document_per_file(&sandbox, "idx", 300);
 }
 
-/// The cached indexes of ad-hoc searches (not their lock files).
-fn cached_indexes(sandbox: &Sandbox) -> Vec<PathBuf> {
-    fs::read_dir(sandbox.cache().join("cerca"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|path| path.is_dir())
-        .collect()
-}
-
 #[test]
 fn a_damaged_ad_hoc_cache_is_rebuilt_by_itself() {
     let sandbox = Sandbox::new();
@@ -426,7 +417,7 @@ fn a_damaged_ad_hoc_cache_is_rebuilt_by_itself() {
     sandbox
         .run(&["search", "-c", COMMON_WORD, "big"])
         .stdout_has("100\n");
-    let caches = cached_indexes(&sandbox);
+    let caches = sandbox.cached_indexes();
     assert_eq!(caches.len(), 1);
     damage(&caches[0]);
     for _ in 0..2 {
@@ -529,7 +520,7 @@ fn a_cache_without_its_marker_or_turned_into_a_file_heals() {
     write_big_folder(&sandbox, 20);
     let search = || sandbox.run(&["search", "-c", COMMON_WORD, "big"]);
     search().stdout_has("20\n");
-    let cache = cached_indexes(&sandbox).remove(0);
+    let cache = sandbox.cached_indexes().remove(0);
     fs::remove_file(cache.join("cerca-index.json")).unwrap();
     search().code(0).stdout_has("20\n");
     fs::remove_dir_all(&cache).unwrap();

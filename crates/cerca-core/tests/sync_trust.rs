@@ -129,6 +129,12 @@ impl Extractor for Csv {
 
     fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
         let text = cerca_core::read::decode::decode(bytes);
+        if !text.contains(';') {
+            return Err(ExtractError::Malformed {
+                format: "csv",
+                reason: "no ';' in it".into(),
+            });
+        }
         Ok(Extracted {
             title: Some("tabella".into()),
             body: text.replace(';', " "),
@@ -156,6 +162,34 @@ fn the_sync_reads_files_with_the_callers_extractors() {
         .unwrap();
     assert_eq!(report.added, 1, "{report:?}");
     assert_eq!(count(&index, "bologna"), 1);
+}
+
+#[test]
+fn a_file_that_no_longer_reads_is_not_found_by_its_old_text() {
+    // A document overwritten with something broken failed, and its old
+    // text stayed searchable: a result the file no longer backs.
+    let (_dir, index, docs) = temp_index();
+    let table = docs.join("dati.csv");
+    write_at(&table, "comune;abitanti\nBologna;390000\n", at(0));
+    let mut extractors = Extractors::default();
+    extractors.register(Box::new(Csv));
+    let syncer = Syncer::new(&index).with_extractors(extractors);
+    let report = syncer.sync(&roots(&[&docs]), &mut NoProgress).unwrap();
+    assert_eq!(report.added, 1, "{report:?}");
+    assert_eq!(count(&index, "bologna"), 1);
+
+    write_at(&table, "tabella rovinata, Bologna persa\n", at(1));
+    let report = syncer.sync(&[], &mut NoProgress).unwrap();
+    assert_eq!((report.failed, report.removed), (1, 1), "{report:?}");
+    assert_eq!(count(&index, "bologna"), 0);
+    // Still failing, still said: it is not taken for a file read before.
+    let report = syncer.sync(&[], &mut NoProgress).unwrap();
+    assert_eq!((report.failed, report.removed), (1, 0), "{report:?}");
+
+    write_at(&table, "comune;abitanti\nModena;185000\n", at(2));
+    let report = syncer.sync(&[], &mut NoProgress).unwrap();
+    assert_eq!(report.added, 1, "{report:?}");
+    assert_eq!(count(&index, "modena"), 1);
 }
 
 #[test]
@@ -589,6 +623,34 @@ fn a_damaged_roots_file_is_rebuilt_from_the_copy_in_the_last_commit() {
         [excluding(&canonical(&docs), "build/**")]
     );
     assert_eq!(sync(&index, &[]).added, 1);
+}
+
+#[test]
+fn a_deleted_roots_file_is_read_from_the_copy_in_the_last_commit() {
+    // The index said it held no folder (and `cerca index` refused to run)
+    // although the last commit carried them, with their options.
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    write_at(&docs.join("build/b.txt"), "Il cane dorme.\n", at(0));
+    sync_roots(
+        &index,
+        &[excluding(&docs, "build/**")],
+        &SyncOptions::default(),
+    );
+    drop(index);
+    let index_dir = dir.path().join("index");
+    fs::remove_file(index_dir.join("cerca-roots.json")).unwrap();
+
+    let index = Index::open(&index_dir).unwrap();
+    assert_eq!(
+        root_statuses(&index),
+        [excluding(&canonical(&docs), "build/**")]
+    );
+    write_at(&docs.join("c.txt"), "Il topo dorme.\n", at(1));
+    let report = sync(&index, &[]);
+    assert_eq!((report.added, report.unchanged), (1, 1), "{report:?}");
+    assert!(index_dir.join("cerca-roots.json").exists(), "written again");
+    assert!(Index::check(&index_dir).is_sound());
 }
 
 #[test]

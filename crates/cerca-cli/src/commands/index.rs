@@ -50,6 +50,15 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
             )?;
             return Ok(true);
         }
+        if index.num_docs() > 0 {
+            // Written by a program that keeps no folders, or its record lost.
+            anyhow::bail!(
+                "the index at {} holds {} documents but no record of their folders: \
+                 give them again with `cerca index PATH…`",
+                dir.display(),
+                index.num_docs()
+            );
+        }
         anyhow::bail!(
             "the index at {} holds no folder yet: run `cerca index PATH`",
             dir.display()

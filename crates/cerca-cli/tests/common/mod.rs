@@ -67,6 +67,19 @@ impl Sandbox {
         self.root.join("cache")
     }
 
+    /// The cached indexes of ad-hoc searches, sorted (not their lock files).
+    pub fn cached_indexes(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = match fs::read_dir(self.cache().join("cerca")) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().path())
+                .filter(|path| path.is_dir() || !path.to_string_lossy().ends_with(".lock"))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        dirs.sort();
+        dirs
+    }
+
     /// `$XDG_DATA_HOME` (not created: cerca makes it).
     pub fn data(&self) -> PathBuf {
         self.root.join("data")

@@ -282,7 +282,7 @@ fn roots_to_keep(dir: &Path) -> Kept {
     if let Ok(Some(roots)) = &file {
         return Kept::Roots(roots.clone());
     }
-    if let Some(roots) = payload_roots(dir) {
+    if let Some(roots) = state::payload_roots(dir) {
         return Kept::Roots(roots);
     }
     match file {
@@ -290,15 +290,6 @@ fn roots_to_keep(dir: &Path) -> Kept {
         Ok(_) if index_has_documents(dir) => Kept::Lost(format!("{ROOTS_FILE} is missing")),
         Ok(_) => Kept::None,
     }
-}
-
-fn payload_roots(dir: &Path) -> Option<RootsFile> {
-    #[derive(serde::Deserialize)]
-    struct Meta {
-        payload: Option<String>,
-    }
-    let meta: Meta = serde_json::from_slice(&fs::read(dir.join(META_FILE)).ok()?).ok()?;
-    RootsFile::from_payload(&meta.payload?)
 }
 
 /// Whether tantivy's last commit (if readable) lists any document.

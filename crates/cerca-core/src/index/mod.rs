@@ -36,7 +36,7 @@ pub const FORMAT_VERSION: u32 = 3;
 /// The file that marks a directory as a cerca index.
 pub(crate) const MARKER_FILE: &str = "cerca-index.json";
 /// tantivy's record of the last commit.
-const META_FILE: &str = "meta.json";
+pub(crate) const META_FILE: &str = "meta.json";
 /// Memory the writer may use per indexing thread.
 const WRITER_MEMORY_PER_THREAD: usize = 128 << 20;
 /// The share of deleted documents that makes a segment worth rewriting.

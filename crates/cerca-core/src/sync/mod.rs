@@ -348,7 +348,7 @@ impl<'s, 'a> Run<'s, 'a> {
         for root in &given {
             roots_changed |= roots.set(root);
         }
-        if roots_changed {
+        if roots_changed || !store.has_roots_file() {
             store.save_roots(&roots)?;
         }
         let targets = if given.is_empty() {
@@ -529,12 +529,8 @@ impl<'s, 'a> Run<'s, 'a> {
                     },
                 );
                 self.report.count_skip(label);
-                if !is_new {
-                    // No longer something we index (it became binary, say).
-                    self.writer.delete(&found.path);
-                    self.report.removed += 1;
-                    self.changed = true;
-                }
+                // No longer something we index (it became binary, say).
+                self.remove_stale(found, *is_new);
                 return Ok(0);
             }
             Err(ReadError::Interrupted { .. }) => {
@@ -543,8 +539,20 @@ impl<'s, 'a> Run<'s, 'a> {
                 return Ok(0);
             }
             Err(error) => {
+                // It changed since it was read: what the index holds is not
+                // what the file says any more (a document overwritten by
+                // something broken, or deleted), and must not be found. A
+                // file being written, or a worker that failed, says nothing
+                // of the file: the next sync reads it again.
+                let transient = matches!(
+                    error,
+                    ReadError::ChangedWhileReading { .. } | ReadError::Worker { .. }
+                );
                 self.report
                     .count_failure(&found.path, error.to_string(), self.progress);
+                if !transient {
+                    self.remove_stale(found, *is_new);
+                }
                 return Ok(0);
             }
         };
@@ -583,6 +591,16 @@ impl<'s, 'a> Run<'s, 'a> {
         }
         self.changed = true;
         Ok(bytes)
+    }
+
+    /// Removes the document of a file that was indexed before and now
+    /// gives no text.
+    fn remove_stale(&mut self, found: &FoundFile, is_new: bool) {
+        if !is_new {
+            self.writer.delete(&found.path);
+            self.report.removed += 1;
+            self.changed = true;
+        }
     }
 
     fn remember(&mut self, found: &FoundFile, checked: SystemTime, outcome: Outcome) {

@@ -197,8 +197,22 @@ impl StateStore {
 
     pub fn load_roots(&self) -> Result<RootsFile> {
         match self {
-            StateStore::Dir(dir) => load_roots(dir).map(Option::unwrap_or_default),
+            // The file lost (deleted by hand, say): the copy in the last
+            // commit has them.
+            StateStore::Dir(dir) => Ok(match load_roots(dir)? {
+                Some(roots) => roots,
+                None => payload_roots(dir).unwrap_or_default(),
+            }),
             StateStore::Memory(state) => Ok(lock(state).roots.clone()),
+        }
+    }
+
+    /// Whether the roots are in their own file (else they were read from
+    /// the last commit, and the next sync writes the file again).
+    pub fn has_roots_file(&self) -> bool {
+        match self {
+            StateStore::Dir(dir) => dir.join(ROOTS_FILE).exists(),
+            StateStore::Memory(_) => true,
         }
     }
 
@@ -401,6 +415,17 @@ pub(crate) fn load_roots(dir: &Path) -> Result<Option<RootsFile>> {
         return Err(corrupt(format!("unknown format {}", file.format)));
     }
     Ok(Some(file))
+}
+
+/// The roots carried by tantivy's last commit, if it has them.
+pub(crate) fn payload_roots(dir: &Path) -> Option<RootsFile> {
+    #[derive(serde::Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    let meta: Meta =
+        serde_json::from_slice(&std::fs::read(dir.join(crate::index::META_FILE)).ok()?).ok()?;
+    RootsFile::from_payload(&meta.payload?)
 }
 
 pub(crate) fn save_roots(dir: &Path, roots: &RootsFile) -> Result<()> {
