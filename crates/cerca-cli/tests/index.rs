@@ -182,14 +182,19 @@ fn index_json_prints_the_report() {
 fn a_file_that_cannot_be_read_is_counted_as_failed_and_exits_1() {
     let sandbox = Sandbox::new();
     docs(&sandbox);
+    sandbox.write("docs/rotto.docx", "non è un documento Word");
+    // A link to nothing is passed over, not a failure.
     std::os::unix::fs::symlink(
         "/nonexistent/cerca-test-target",
-        sandbox.path("docs/rotto.txt"),
+        sandbox.path("docs/collegamento.txt"),
     )
     .unwrap();
     let run = index(&sandbox, &["docs"]);
-    run.code(1).stderr_has("rotto.txt");
+    run.code(1)
+        .stderr_has("rotto.docx")
+        .stderr_lacks("collegamento");
     assert_eq!(run.summary()["failed"], 1, "{}", run.stdout);
+    run.stdout_has("1 symbolic link not followed");
     assert_eq!(
         run.summary()["added"],
         3,

@@ -140,8 +140,12 @@ pub enum SkipReason {
     /// Matched by a `.gitignore` or `.ignore` file, while `ignore_files` is on
     /// (a directory is reported once, and not entered).
     Ignored,
-    /// A symbolic link, while `follow_symlinks` is off.
+    /// A symbolic link, while `follow_symlinks` is off (its target is not
+    /// looked at: broken or not, it is passed over).
     Symlink,
+    /// A symbolic link whose target does not exist, while `follow_symlinks`
+    /// is on: nothing to read, as for a deleted file.
+    BrokenSymlink,
     /// Not a regular file nor a directory (FIFO, socket, device): never read.
     NotRegularFile,
     /// Binary content: only known once read, see [`ReadError::Binary`] and
@@ -163,6 +167,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Hidden => f.write_str("hidden"),
             SkipReason::Ignored => f.write_str("ignored (.gitignore, .ignore)"),
             SkipReason::Symlink => f.write_str("symbolic link not followed"),
+            SkipReason::BrokenSymlink => f.write_str("broken symbolic link"),
             SkipReason::NotRegularFile => f.write_str("not a regular file"),
             SkipReason::Binary => f.write_str("binary content"),
         }
@@ -263,14 +268,6 @@ pub enum ReadError {
         /// The file.
         path: PathBuf,
     },
-    /// A symbolic link whose target does not exist.
-    #[error("{}: broken symbolic link (to {})", path.display(), target.display())]
-    BrokenSymlink {
-        /// The link.
-        path: PathBuf,
-        /// What it points to (empty if it could not be read).
-        target: PathBuf,
-    },
     /// Following symbolic links led back into one of the link's own ancestors.
     #[error("{}: symbolic link loop (back to {})", path.display(), ancestor.display())]
     SymlinkLoop {
@@ -314,7 +311,6 @@ impl ReadError {
             | ReadError::Interrupted { path }
             | ReadError::OverBudget { path, .. }
             | ReadError::Worker { path, .. }
-            | ReadError::BrokenSymlink { path, .. }
             | ReadError::SymlinkLoop { path, .. } => Some(path),
             ReadError::InvalidGlob { .. } => None,
         }

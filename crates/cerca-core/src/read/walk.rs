@@ -20,7 +20,8 @@ pub struct WalkOptions {
     pub hidden: bool,
     /// Follow symbolic links (to files and folders, inside the root or not); loops are
     /// reported as [`ReadError::SymlinkLoop`]. Default: `false`: links are reported as
-    /// [`SkipReason::Symlink`] (or [`ReadError::BrokenSymlink`]) and not followed.
+    /// [`SkipReason::Symlink`] and not followed. Followed links whose target does not
+    /// exist are [`SkipReason::BrokenSymlink`].
     pub follow_symlinks: bool,
     /// If not empty, only files matching one of these globs are reported.
     ///
@@ -318,16 +319,7 @@ impl Walk {
         }
         if file_type.is_symlink() {
             // Only seen when not following links.
-            return Some(match fs::metadata(path) {
-                Ok(_) => WalkEvent::Skipped {
-                    path: path.to_path_buf(),
-                    reason: SkipReason::Symlink,
-                },
-                Err(source) => WalkEvent::Failed {
-                    path: path.to_path_buf(),
-                    error: symlink_error(path, source),
-                },
-            });
+            return skipped(SkipReason::Symlink);
         }
         if !file_type.is_file() {
             return skipped(SkipReason::NotRegularFile);
@@ -383,10 +375,7 @@ impl Iterator for Walk {
         loop {
             let entry = match self.inner.as_mut()?.next()? {
                 Ok(entry) => entry,
-                Err(error) => {
-                    let (path, error) = walkdir_error(error);
-                    return Some(WalkEvent::Failed { path, error });
-                }
+                Err(error) => return Some(walkdir_event(error)),
             };
             if let Some(event) = self.event(entry) {
                 return Some(event);
@@ -450,40 +439,33 @@ fn compile_globs(patterns: &[String]) -> Result<Option<GlobSet>, ReadError> {
         })
 }
 
-/// A walkdir error as a [`ReadError`], with the path concerned.
-fn walkdir_error(error: walkdir::Error) -> (PathBuf, ReadError) {
+/// What a walkdir error means: a broken link (followed) is a skip, any
+/// other error a failure naming the path concerned.
+fn walkdir_event(error: walkdir::Error) -> WalkEvent {
     let path = error.path().map(Path::to_path_buf).unwrap_or_default();
     if let Some(ancestor) = error.loop_ancestor() {
         let ancestor = ancestor.to_path_buf();
-        return (path.clone(), ReadError::SymlinkLoop { path, ancestor });
+        let error = ReadError::SymlinkLoop {
+            path: path.clone(),
+            ancestor,
+        };
+        return WalkEvent::Failed { path, error };
     }
     let source = error
         .into_io_error()
         .unwrap_or_else(|| io::Error::other("walk error"));
     let is_link = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-    let error = if is_link {
-        symlink_error(&path, source)
-    } else {
-        ReadError::Io {
-            path: path.clone(),
-            source,
-        }
-    };
-    (path, error)
-}
-
-/// The error for a symbolic link whose target cannot be stat'ed.
-fn symlink_error(path: &Path, source: io::Error) -> ReadError {
-    match source.kind() {
-        io::ErrorKind::NotFound => ReadError::BrokenSymlink {
-            path: path.to_path_buf(),
-            target: fs::read_link(path).unwrap_or_default(),
-        },
-        _ => ReadError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
+    if is_link && source.kind() == io::ErrorKind::NotFound {
+        return WalkEvent::Skipped {
+            path,
+            reason: SkipReason::BrokenSymlink,
+        };
     }
+    let error = ReadError::Io {
+        path: path.clone(),
+        source,
+    };
+    WalkEvent::Failed { path, error }
 }
 
 #[cfg(test)]
