@@ -515,6 +515,38 @@ fn a_full_disk_is_said_in_words_and_leaves_no_partial_files() {
 }
 
 #[test]
+fn a_disk_full_before_any_document_is_written_is_said_in_words_too() {
+    // Recording a new folder is the first write: it said "No space left on
+    // device (os error 28)".
+    let sandbox = Sandbox::new();
+    sandbox.write("piccola/nota.txt", "Il fenicottero rosa.\n");
+    sandbox.write("altra/nota.txt", "Il pellicano bianco.\n");
+    let binary = common::binary();
+    let binary = binary.display();
+    let script = format!(
+        "set -u; mkdir -p disk && mount -t tmpfs -o size=512k tmpfs disk || {{ echo 'cannot mount' >&2; exit 1; }}
+         '{binary}' index --index disk/idx piccola >/dev/null; echo \"first=$?\"
+         dd if=/dev/zero of=disk/riempi bs=4k 2>/dev/null
+         '{binary}' index --index disk/idx altra >/dev/null 2>err.txt; echo \"second=$?\"
+         rm disk/riempi
+         '{binary}' search --index disk/idx -c fenicottero; echo \"search=$?\""
+    );
+    let Some(output) = in_mount_namespace(&sandbox, &script) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let err = fs::read_to_string(sandbox.path("err.txt")).unwrap_or_default();
+    assert!(stdout.contains("first=0"), "{stdout}");
+    assert!(stdout.contains("second=2"), "{stdout}\n{err}");
+    assert!(err.contains("disk is full"), "said in words: {err}");
+    assert!(!err.contains("os error"), "{err}");
+    assert!(
+        stdout.contains("search=0\n") && stdout.contains("1\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_cache_without_its_marker_or_turned_into_a_file_heals() {
     let sandbox = Sandbox::new();
     write_big_folder(&sandbox, 20);

@@ -38,8 +38,8 @@ pub enum Error {
     /// user's index): searching it works, syncing it does not.
     #[error("the index at {path} cannot be written ({reason}): it can be searched, but to sync it, make it writable (or copy it somewhere writable)")]
     ReadOnly { path: PathBuf, reason: String },
-    /// The disk holding the index is full.
-    #[error("the disk holding the index at {path} is full: what was committed before is kept and the partial files were removed; free some space and run `cerca index` again")]
+    /// The disk holding the index is full (`path`: what was being written).
+    #[error("the disk is full (writing {path}): what was committed before is kept and the partial files were removed; free some space and run `cerca index` again")]
     DiskFull { path: PathBuf },
     /// `forget` was given a path that is not a root of the index.
     #[error("{path} is not a root of this index; {}", list_roots(roots))]
@@ -83,7 +83,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
-        move |source| Error::Io { path, source }
+        move |source| match is_disk_full(&source) {
+            true => Error::DiskFull { path },
+            false => Error::Io { path, source },
+        }
     }
 
     /// An engine error about the index at `path`, in words: damage, a full
