@@ -192,6 +192,17 @@ fn quiet_prints_nothing_and_answers_exactly() {
     sandbox
         .run(&["search", "-q", "ippopotamo", "corpus"])
         .code(1);
+    // As grep -q and rg -q: a match is success even when something failed
+    // (a missing path, a file that cannot be read); without one, exit 2.
+    sandbox
+        .run(&["search", "-q", "pomodoro", "corpus", "manca"])
+        .code(0);
+    sandbox
+        .run(&["search", "-q", "ippopotamo", "corpus", "manca"])
+        .code(2);
+    sandbox
+        .run(&["search", "-c", "pomodoro", "corpus", "manca"])
+        .code(2);
 }
 
 #[test]

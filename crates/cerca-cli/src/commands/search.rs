@@ -76,7 +76,8 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
     super::cache::note_used(&cache);
     super::cache::evict(&cache);
     // Files that could not be read were named while the cache was synced.
-    if trouble || failed > 0 {
+    // As grep and rg: with -q, a match is success whatever went wrong.
+    if (trouble || failed > 0) && !(args.quiet && found) {
         return Err(Reported.into());
     }
     Ok(found)
