@@ -181,6 +181,23 @@ fn a_batch_that_matches_nothing_exits_1() {
 }
 
 #[test]
+fn a_batch_of_bad_lines_only_exits_2() {
+    // Nothing was searched: as for one bad query, not "no match" (exit 1).
+    let sandbox = corpus();
+    let run = sandbox.run_stdin(
+        &["search", "--index", "idx", "--batch", "-"],
+        "\"unclosed\n\ncasa AND\n",
+    );
+    run.code(2);
+    let objects = run.json();
+    assert_eq!(objects.len(), 2);
+    assert!(
+        objects.iter().all(|o| o["error"].is_string()),
+        "{objects:?}"
+    );
+}
+
+#[test]
 fn a_missing_batch_file_is_an_error() {
     let sandbox = corpus();
     let run = sandbox.run(&["search", "--index", "idx", "--batch", "nessuno.txt"]);

@@ -356,6 +356,7 @@ fn batch_search(
         )?))
     };
     let mut any_match = false;
+    let (mut answered, mut refused) = (0usize, 0usize);
     let mut number = 0;
     let mut skipping = false;
     while let Some(line) = next_line(input.as_mut(), MAX_BATCH_LINE, &mut skipping)
@@ -367,6 +368,7 @@ fn batch_search(
             BatchLine::Query(text) if text.trim().is_empty() => continue,
             BatchLine::Query(text) => text,
             BatchLine::NotUtf8 => {
+                refused += 1;
                 sink.query_error(
                     query,
                     "this line is not UTF-8 text: write the batch file in UTF-8",
@@ -374,6 +376,7 @@ fn batch_search(
                 continue;
             }
             BatchLine::TooLong => {
+                refused += 1;
                 sink.query_error(
                     query,
                     &format!("this line is longer than {MAX_BATCH_LINE} bytes, the most a batch query can be"),
@@ -386,16 +389,24 @@ fn batch_search(
             .and_then(|parsed| index.search_parsed(&parsed, options));
         match searched {
             Ok(results) => {
+                answered += 1;
                 any_match |= results.total > 0;
                 sink.results(&results, Some(query))?;
             }
-            Err(Error::Query(error)) => sink.query_error(query, &error.to_string())?,
+            Err(Error::Query(error)) => {
+                refused += 1;
+                sink.query_error(query, &error.to_string())?;
+            }
             Err(other) => {
                 return Err(
                     anyhow::Error::new(other).context(format!("query on line {}", query + 1))
                 )
             }
         }
+    }
+    // Every line an error: nothing was searched, as for one bad query.
+    if refused > 0 && answered == 0 {
+        return Err(Reported.into());
     }
     Ok(any_match)
 }
