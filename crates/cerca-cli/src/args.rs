@@ -286,7 +286,12 @@ pub struct SearchArgs {
     #[arg(short = 'l', long, conflicts_with = "count")]
     pub files_with_matches: bool,
     /// With -l, end each path with a NUL byte instead of a newline, and print it exactly (for `xargs -0`).
-    #[arg(short = '0', long, requires = "files_with_matches")]
+    #[arg(
+        short = '0',
+        long,
+        requires = "files_with_matches",
+        conflicts_with = "count"
+    )]
     pub null: bool,
     /// Print only the number of matching documents.
     #[arg(short = 'c', long)]

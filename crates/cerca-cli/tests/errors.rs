@@ -284,6 +284,25 @@ fn bad_arguments_exit_2() {
         .stderr_has("not a size");
     sandbox.run(&["cerca"]).code(2);
     sandbox.run(&[]).code(2);
+    // Accepted and half ignored before: -0 with -c printed a count, and
+    // --index with folders searched the folders only.
+    sandbox
+        .run(&["search", "--index", "idx", "-0", "-c", "casa"])
+        .code(2)
+        .stderr_has("cannot be used with");
+    sandbox
+        .run(&["search", "--index", "idx", "casa", "corpus"])
+        .code(2)
+        .stderr_has("cannot be searched together")
+        .stderr_has("path:");
+    // CERCA_INDEX is only a default: folders given are searched.
+    let idx = sandbox.path("idx");
+    sandbox
+        .run_env(
+            &["search", "-c", "casa", "corpus"],
+            &[("CERCA_INDEX", idx.to_str().unwrap())],
+        )
+        .code(0);
 }
 
 /// A file that cannot be read in an ad-hoc search: the results, then exit 2

@@ -38,6 +38,15 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
         ),
         _ => (args.query.as_ref(), args.paths.clone()),
     };
+    if let (Some(index), Some(first)) = (&args.location.index, paths.first()) {
+        // Searching the folders ad hoc would silently leave the index out.
+        anyhow::bail!(
+            "--index {} and the folder {} cannot be searched together: give --index to search \
+             the index (and `path:` in the query to search part of it), or folders to search them",
+            index.display(),
+            first.display()
+        );
+    }
     if paths.is_empty() {
         let index = super::open_index(&locations::index_dir(args.location.index.as_deref())?)?;
         return search(&index, args, query, color, started);
