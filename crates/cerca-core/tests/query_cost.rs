@@ -142,6 +142,31 @@ fn an_invalid_path_glob_is_an_error_not_a_broader_search() {
 }
 
 #[test]
+fn a_path_glob_too_complex_to_match_says_so_not_a_missing_bracket() {
+    // Refused as "a `[` needs its `]`" although it has none.
+    let index = dense_index();
+    let query = "casa path:*a?????";
+    match index.search(query, &SearchOptions::default()) {
+        Err(Error::Query(error)) => {
+            assert!(
+                matches!(error.kind, ParseErrorKind::PathGlobTooComplex { .. }),
+                "{error}"
+            );
+            assert!(error.to_string().contains("too complex"), "{error}");
+            assert_eq!(&query[error.span.start..], "path:*a?????");
+        }
+        other => panic!("{query}: {other:?}"),
+    }
+    // Globs of the usual shapes are matched.
+    for query in ["casa path:*.txt", "casa path:denso/**", "casa path:d????/*"] {
+        assert!(
+            index.search(query, &SearchOptions::default()).is_ok(),
+            "{query}"
+        );
+    }
+}
+
+#[test]
 fn a_url_is_searched_as_text() {
     let index = Index::create_in_ram().unwrap();
     let mut writer = index.writer().unwrap();

@@ -136,6 +136,21 @@ pub enum ParseErrorKind {
         pattern: String,
     },
 
+    /// A `^` boost on a filter, which matches or not and has no score.
+    #[error("`{field}:` is a filter: it keeps documents or not, with no score for `^` to boost; expected `{field}:VALUE` alone (boost words instead, as in `casa^2`)")]
+    BoostOnFilter {
+        /// The filter's name.
+        field: String,
+    },
+
+    /// A `path:` glob whose pattern grows past what the engine's automaton
+    /// may hold (many `?` after a `*`, say).
+    #[error("path glob `{pattern}` is too complex to match: use fewer `?` after a `*`, or a folder or name fragment such as `path:cucina/` or `path:ricetta`")]
+    PathGlobTooComplex {
+        /// The glob as written.
+        pattern: String,
+    },
+
     /// The query asks for more work than a search may do (see [`limits`](crate::limits)).
     #[error(
         "{what}: {found}, at most {limit} (a query this costly could take minutes or gigabytes)"

@@ -306,6 +306,16 @@ impl<'a> Lexer<'a> {
                 if value.is_empty() {
                     return Err(empty(self, "ext"));
                 }
+                if value.contains('^') {
+                    // No extension has one: it is a boost, and a filter has
+                    // no score to boost (`ext:txt^2` matched nothing).
+                    return Err(self.error(
+                        ParseErrorKind::BoostOnFilter {
+                            field: "ext".to_owned(),
+                        },
+                        self.span_from(start),
+                    ));
+                }
                 TokenKind::Ext(value)
             }
             FieldName::Date(f) => {

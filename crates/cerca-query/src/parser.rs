@@ -795,6 +795,10 @@ mod tests {
         fails("title:*", empty("title"), 0, 6);
         fails("path:", empty("path"), 0, 5);
         fails("ext:", empty("ext"), 0, 4);
+        let boost = ParseErrorKind::BoostOnFilter {
+            field: "ext".to_owned(),
+        };
+        fails("casa ext:txt^2", boost, 5, 14);
         fails("date:", empty("date"), 0, 5);
         fails("modified: >7d", empty("modified"), 0, 9);
     }

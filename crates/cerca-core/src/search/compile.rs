@@ -583,16 +583,17 @@ impl<'a> Compiler<'a> {
         if let Some(regex) = &regex {
             self.note("path", format!("paths matching {regex}"), pattern, false);
         }
+        // Left out, the clause would broaden the search: say why instead.
+        let pattern = pattern.to_owned();
         match regex.map(|regex| RegexQuery::from_pattern(&regex, self.fields.path)) {
             Some(Ok(query)) => Some(Box::new(query)),
-            Some(Err(_)) | None => {
-                // Left out, the clause would broaden the search: say so instead.
-                self.fail(
-                    ParseErrorKind::BadPathGlob {
-                        pattern: pattern.to_owned(),
-                    },
-                    span,
-                );
+            // The glob was well formed: its automaton grew past tantivy's cap.
+            Some(Err(_)) => {
+                self.fail(ParseErrorKind::PathGlobTooComplex { pattern }, span);
+                None
+            }
+            None => {
+                self.fail(ParseErrorKind::BadPathGlob { pattern }, span);
                 None
             }
         }
