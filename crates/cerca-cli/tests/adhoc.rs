@@ -4,7 +4,6 @@
 mod common;
 
 use std::fs;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use common::{assert_private_tree, sorted_lines, write_corpus, Sandbox};
