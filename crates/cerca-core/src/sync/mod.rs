@@ -30,6 +30,7 @@
 
 mod plan;
 mod report;
+mod root_set;
 pub(crate) mod state;
 
 use std::ffi::OsString;
@@ -50,6 +51,7 @@ use crate::read::{
 };
 use crate::{Document, Index, IndexWriter};
 use plan::{plan, Plan, Stamp};
+use root_set::{is_under, RootSet};
 use state::{Known, KnownFiles, Outcome, RootsFile};
 
 /// How to sync (which files to read belongs to each [`Root`]).
@@ -194,11 +196,11 @@ impl<'a> Syncer<'a> {
             });
         };
         let all: Vec<PathBuf> = roots.paths().map(Path::to_path_buf).collect();
-        let all: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
+        let all = RootSet::new(all.iter().map(PathBuf::as_path));
         let forgotten = roots.roots.remove(position).path;
         // Its own documents go, even those a root around it would cover (that
         // root's options decide that: it is synced again below).
-        let owned = |path: &Path| owner(&all, path) == Some(forgotten.as_path());
+        let owned = |path: &Path| all.owner(path) == Some(forgotten.as_path());
         self.index.verify_checksums()?;
         let mut removed = 0;
         for file in self.index.stored_files()? {
@@ -411,13 +413,9 @@ impl<'s, 'a> Run<'s, 'a> {
     /// with its own options, and skipped by the walk of the outer one.
     fn walk(&mut self, targets: &[Root], roots: &RootsFile) -> Walked {
         let mut walked = Walked::default();
-        let all: Vec<&Path> = roots.paths().collect();
+        let all = RootSet::new(roots.paths());
         for root in targets {
-            let nested: Vec<PathBuf> = all
-                .iter()
-                .filter(|other| **other != root.path && other.starts_with(&root.path))
-                .map(|other| other.to_path_buf())
-                .collect();
+            let nested: Vec<PathBuf> = all.inside(&root.path).map(Path::to_path_buf).collect();
             let walk = match Walk::new(&root.path, &root.options, &self.syncer.extractors) {
                 Ok(walk) => walk.skipping(nested.clone()),
                 Err(error) => {
@@ -438,7 +436,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 match event {
                     WalkEvent::File(found) => {
                         let elsewhere = !nested.is_empty()
-                            && owner(&all, &found.path) != Some(root.path.as_path());
+                            && all.owner(&found.path) != Some(root.path.as_path());
                         if elsewhere {
                             continue; // a single-file root of its own
                         }
@@ -616,11 +614,13 @@ impl<'s, 'a> Run<'s, 'a> {
 
     /// Removes the documents of files the walks did not find.
     fn remove_gone(&mut self, walked: &Walked, roots: &RootsFile) {
-        let all: Vec<&Path> = roots.paths().collect();
+        let all = RootSet::new(roots.paths());
+        let complete: FxHashSet<&Path> = walked.complete.iter().map(PathBuf::as_path).collect();
+        let unwalked: FxHashSet<&Path> = walked.unwalked.iter().map(PathBuf::as_path).collect();
         let gone = |key: &OsString| {
             let path = Path::new(key);
-            owner(&all, path).is_some_and(|root| walked.complete.iter().any(|c| c == root))
-                && !walked.unwalked.iter().any(|dir| path.starts_with(dir))
+            all.owner(path).is_some_and(|root| complete.contains(root))
+                && !is_under(&unwalked, path)
                 && !walked.seen.contains(key)
         };
         for key in self.stored.keys().filter(|key| gone(key)) {
@@ -658,22 +658,20 @@ impl<'s, 'a> Run<'s, 'a> {
     }
 }
 
-/// The root a path belongs to: the innermost one that holds it.
-fn owner<'r>(roots: &[&'r Path], path: &Path) -> Option<&'r Path> {
-    roots
-        .iter()
-        .filter(|root| path.starts_with(root))
-        .max_by_key(|root| root.as_os_str().len())
-        .copied()
-}
-
 /// The roots with canonical paths, each once (the last options given win).
 fn canonical_roots(roots: &[Root]) -> Result<Vec<Root>> {
     let mut canonical: Vec<Root> = Vec::new();
+    let mut position: FxHashMap<PathBuf, usize> = FxHashMap::default();
     for root in roots {
         let path = root.path.canonicalize().map_err(Error::io(&root.path))?;
-        canonical.retain(|r| r.path != path);
-        canonical.push(Root::with_options(path, root.options.clone()));
+        let given = Root::with_options(path.clone(), root.options.clone());
+        match position.get(&path) {
+            Some(&at) => canonical[at] = given,
+            None => {
+                position.insert(path, canonical.len());
+                canonical.push(given);
+            }
+        }
     }
     Ok(canonical)
 }

@@ -100,20 +100,28 @@ impl RootsFile {
             format: STATE_FORMAT,
             roots,
         }
+        .sorted()
+    }
+
+    /// Sorted by path, as [`RootsFile::set`] keeps them (a file written by
+    /// hand, or by an older cerca, may not be).
+    fn sorted(mut self) -> RootsFile {
+        self.roots.sort_by(|a, b| a.path.cmp(&b.path));
+        self
     }
 
     /// Adds `root`, or replaces the options of the root with its path.
     /// Whether anything changed.
     pub fn set(&mut self, root: &Root) -> bool {
-        match self.roots.iter_mut().find(|r| r.path == root.path) {
-            Some(known) if known == root => false,
-            Some(known) => {
-                known.options = root.options.clone();
+        // Kept sorted by path: found in log time, however many there are.
+        match self.roots.binary_search_by(|r| r.path.cmp(&root.path)) {
+            Ok(at) if self.roots[at] == *root => false,
+            Ok(at) => {
+                self.roots[at].options = root.options.clone();
                 true
             }
-            None => {
-                self.roots.push(root.clone());
-                self.roots.sort_by(|a, b| a.path.cmp(&b.path));
+            Err(at) => {
+                self.roots.insert(at, root.clone());
                 true
             }
         }
@@ -389,7 +397,7 @@ impl RootsFile {
             roots: Vec<PathBuf>,
         }
         if let Ok(file) = serde_json::from_str::<RootsFile>(payload) {
-            return (file.format == STATE_FORMAT).then_some(file);
+            return (file.format == STATE_FORMAT).then(|| file.sorted());
         }
         let legacy: Legacy = serde_json::from_str(payload).ok()?;
         Some(RootsFile::new(
@@ -414,7 +422,7 @@ pub(crate) fn load_roots(dir: &Path) -> Result<Option<RootsFile>> {
     if file.format != STATE_FORMAT {
         return Err(corrupt(format!("unknown format {}", file.format)));
     }
-    Ok(Some(file))
+    Ok(Some(file.sorted()))
 }
 
 /// The roots carried by tantivy's last commit, if it has them.
