@@ -112,7 +112,7 @@ impl SyncProgress for Bar {
         if let SkipReason::TooLarge { .. } = reason {
             self.say(&format!(
                 "skipped {}: {reason}; raise --max-size to index it",
-                path.display()
+                output::escape_path(path)
             ));
         }
     }
@@ -122,13 +122,14 @@ impl SyncProgress for Bar {
     }
 }
 
-/// `PATH: MESSAGE`, where the reader's messages mostly start with the path already.
+/// `PATH: MESSAGE`, where the reader's messages mostly start with the path
+/// already; the path with its control characters escaped (a newline in a
+/// name must not start a line of its own).
 pub fn with_path(path: &Path, message: &str) -> String {
-    let shown = path.display().to_string();
-    if message.starts_with(&shown) {
-        message.to_owned()
-    } else {
-        format!("{shown}: {message}")
+    let shown = output::escape_path(path);
+    match message.strip_prefix(&path.display().to_string()) {
+        Some(rest) => format!("{shown}{rest}"),
+        None => format!("{shown}: {message}"),
     }
 }
 

@@ -170,6 +170,25 @@ fn control_sequences_from_documents_never_reach_the_terminal_raw() {
 }
 
 #[test]
+fn names_in_warnings_never_start_a_line_of_their_own() {
+    // A newline in a file's name went to standard error raw: the rest of
+    // the name read as a line of its own ("skipped …" / "cannot index …").
+    let sandbox = Sandbox::new();
+    sandbox.write("d/grande\nfalso.txt", "parola ".repeat(100));
+    sandbox.write("d/rotto\nfalso.docx", "non è un documento");
+    let run = sandbox.run(&["index", "--index", "idx", "--max-size", "100", "d"]);
+    run.code(1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines.iter().all(|line| line.starts_with("cerca: ")),
+        "{}",
+        run.stderr
+    );
+    run.stderr_has("grande\\nfalso.txt")
+        .stderr_has("rotto\\nfalso.docx");
+}
+
+#[test]
 fn quiet_prints_nothing_and_answers_exactly() {
     let sandbox = corpus();
     let found = sandbox.run(&["search", "--index", "idx", "-q", "casa"]);

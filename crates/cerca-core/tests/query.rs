@@ -602,3 +602,24 @@ fn dates_far_from_now_saturate_instead_of_wrapping_around() {
     assert!(names(&index, "date:<1600").is_empty());
     assert!(names(&index, "date:>2500").is_empty());
 }
+
+#[test]
+fn a_path_filter_matches_names_holding_a_newline() {
+    // `.` does not cross a newline unless told: `path:nota` missed
+    // "/n/prima\nnota.txt", and `path:**/*.txt` too.
+    let index = Index::create_in_ram().unwrap();
+    let mut writer = index.writer().unwrap();
+    writer
+        .add(&Document::new("/n/prima\nnota.txt", "", "Il gufo reale."))
+        .unwrap();
+    writer.commit().unwrap();
+    for query in [
+        "gufo path:nota",
+        "gufo path:**/*.txt",
+        "gufo path:/n/*",
+        "gufo path:prima?nota.txt",
+    ] {
+        let results = index.search(query, &SearchOptions::default()).unwrap();
+        assert_eq!(results.total, 1, "{query}");
+    }
+}

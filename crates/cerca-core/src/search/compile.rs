@@ -762,7 +762,8 @@ fn automatic_distance(word: &str) -> u8 {
 /// `None` for a glob with an unclosed or empty `[…]`.
 pub(crate) fn path_regex(pattern: &str) -> Option<String> {
     let is_glob = pattern.contains(['*', '?', '[']);
-    let mut regex = String::from("(?i)");
+    // `s`: a name may hold a newline, and `.*` must cross it.
+    let mut regex = String::from("(?is)");
     if !is_glob {
         regex.push_str(".*");
         push_escaped(&mut regex, pattern);
@@ -837,16 +838,16 @@ mod tests {
 
     #[test]
     fn path_patterns_become_anchored_regexes() {
-        assert_eq!(path_regex("cucina").as_deref(), Some("(?i).*cucina.*"));
+        assert_eq!(path_regex("cucina").as_deref(), Some("(?is).*cucina.*"));
         assert_eq!(
             path_regex("cucina/*").as_deref(),
-            Some("(?i)(.*/)?cucina/[^/]*")
+            Some("(?is)(.*/)?cucina/[^/]*")
         );
-        assert_eq!(path_regex("*.md").as_deref(), Some("(?i)(.*/)?[^/]*\\.md"));
-        assert_eq!(path_regex("docs/**").as_deref(), Some("(?i)(.*/)?docs/.*"));
+        assert_eq!(path_regex("*.md").as_deref(), Some("(?is)(.*/)?[^/]*\\.md"));
+        assert_eq!(path_regex("docs/**").as_deref(), Some("(?is)(.*/)?docs/.*"));
         assert_eq!(
             path_regex("a?[!x].txt").as_deref(),
-            Some("(?i)(.*/)?a[^/][^x]\\.txt")
+            Some("(?is)(.*/)?a[^/][^x]\\.txt")
         );
         for invalid in ["[abc", "a[b", "x[]", "x[!]/*"] {
             assert_eq!(path_regex(invalid), None, "{invalid}");
