@@ -192,6 +192,47 @@ fn a_file_that_no_longer_reads_is_not_found_by_its_old_text() {
     assert_eq!(count(&index, "modena"), 1);
 }
 
+/// Fails every file, counting how many it was given.
+struct AlwaysBroken(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Extractor for AlwaysBroken {
+    fn extensions(&self) -> &'static [&'static str] {
+        &["rotto"]
+    }
+
+    fn extract(&self, _: &[u8]) -> Result<Extracted, ExtractError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Err(ExtractError::Malformed {
+            format: "rotto",
+            reason: "sempre".into(),
+        })
+    }
+}
+
+#[test]
+fn a_file_that_failed_is_reported_again_but_read_again_only_once_changed() {
+    // Every ad-hoc search read (and failed) the same broken files again.
+    let (_dir, index, docs) = temp_index();
+    let broken = docs.join("a.rotto");
+    write_at(&broken, "x", at(0));
+    write_at(&docs.join("b.txt"), "Il gatto.\n", at(0));
+    common::settle();
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut extractors = Extractors::default();
+    extractors.register(Box::new(AlwaysBroken(Arc::clone(&calls))));
+    let syncer = Syncer::new(&index).with_extractors(extractors);
+    for _ in 0..3 {
+        let report = syncer.sync(&roots(&[&docs]), &mut NoProgress).unwrap();
+        assert_eq!(report.failed, 1, "{report:?}");
+        assert!(report.failures[0].1.contains("sempre"), "{report:?}");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    write_at(&broken, "y", at(1));
+    let report = syncer.sync(&[], &mut NoProgress).unwrap();
+    assert_eq!(report.failed, 1, "{report:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "changed: read again");
+}
+
 #[test]
 fn a_file_rewritten_with_the_same_size_and_time_is_read_again() {
     let (_dir, index, docs) = temp_index();

@@ -458,6 +458,10 @@ impl<'s, 'a> Run<'s, 'a> {
                                 self.report.count_indexed(&found.kind);
                             }
                             Plan::StillSkipped { reason } => self.report.count_skip(reason),
+                            Plan::StillFailed { message } => {
+                                self.report
+                                    .count_failure(&found.path, message, self.progress)
+                            }
                         }
                     }
                     WalkEvent::Skipped { path, reason } => {
@@ -546,10 +550,12 @@ impl<'s, 'a> Run<'s, 'a> {
                     error,
                     ReadError::ChangedWhileReading { .. } | ReadError::Worker { .. }
                 );
+                let message = error.to_string();
                 self.report
-                    .count_failure(&found.path, error.to_string(), self.progress);
+                    .count_failure(&found.path, message.clone(), self.progress);
                 if !transient {
                     self.remove_stale(found, *is_new);
+                    self.remember(found, checked, Outcome::Failed { message });
                 }
                 return Ok(0);
             }

@@ -83,6 +83,8 @@ pub(crate) enum Plan {
     Unchanged,
     /// Skipped for this reason when last read, and not changed since.
     StillSkipped { reason: String },
+    /// Failed with this message when last read, and not changed since.
+    StillFailed { message: String },
 }
 
 pub(crate) fn plan(found: &FoundFile, stored: Option<&StoredFile>, known: Option<&Known>) -> Plan {
@@ -93,6 +95,11 @@ pub(crate) fn plan(found: &FoundFile, stored: Option<&StoredFile>, known: Option
             Outcome::Skipped { reason } if stored.is_none() => {
                 return Plan::StillSkipped {
                     reason: reason.clone(),
+                }
+            }
+            Outcome::Failed { message } if stored.is_none() => {
+                return Plan::StillFailed {
+                    message: message.clone(),
                 }
             }
             Outcome::Current { document } if stored_stamp == Some(*document) => {

@@ -160,6 +160,10 @@ pub(crate) enum Outcome {
     Current { document: Stamp },
     /// Not for the index (binary content…): not read again until it changes.
     Skipped { reason: String },
+    /// Could not be read (broken, over a budget): reported again by every
+    /// sync, not read again until it changes (a file that takes a minute to
+    /// fail must not take that minute from every ad-hoc search).
+    Failed { message: String },
 }
 
 /// By the path's bytes: hashing a `Path` parses its components, which costs
