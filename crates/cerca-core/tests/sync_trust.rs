@@ -346,43 +346,6 @@ impl SyncProgress for InterruptAfter {
 }
 
 #[test]
-fn an_interrupted_first_sync_keeps_what_it_read_and_its_root() {
-    let (dir, index, docs) = temp_index();
-    for i in 0..10 {
-        write_at(
-            &docs.join(format!("f{i}.txt")),
-            format!("Il riccio {i}.\n"),
-            at(0),
-        );
-    }
-    let flag = Arc::new(AtomicBool::new(false));
-    let options = SyncOptions {
-        interrupt: Some(Arc::clone(&flag)),
-        ..SyncOptions::default()
-    };
-    let mut progress = InterruptAfter {
-        after: 4,
-        flag: Arc::clone(&flag),
-    };
-    let report = Syncer::new(&index)
-        .with_options(options)
-        .sync(&roots(&[&docs]), &mut progress)
-        .unwrap();
-
-    assert!(report.interrupted);
-    assert_eq!(report.added, 4);
-    drop(index);
-    let index = Index::open(&dir.path().join("index")).unwrap();
-    assert_eq!(index.num_docs(), 4, "what was read is committed");
-    assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
-    assert_eq!(index.roots().unwrap()[0].last_sync, None, "not complete");
-
-    let report = sync(&index, &[]);
-    assert_eq!((report.added, report.unchanged), (6, 4), "{report:?}");
-    assert!(index.roots().unwrap()[0].last_sync.is_some());
-}
-
-#[test]
 fn a_root_that_is_not_utf8_is_kept_and_synced() {
     use std::os::unix::ffi::OsStrExt;
     let (_dir, index, docs) = temp_index();
@@ -586,39 +549,53 @@ fn an_index_of_the_previous_format_is_rebuilt_with_its_roots() {
 }
 
 #[test]
-fn a_signal_after_the_last_file_was_read_still_says_interrupted() {
-    // The commit of what tantivy's threads still hold can take seconds after
-    // the last file is read: a Ctrl-C then was ignored (exit 0, no word).
-    let (dir, index, docs) = temp_index();
-    for i in 0..5 {
-        write_at(
-            &docs.join(format!("f{i}.txt")),
-            format!("Il riccio {i}.\n"),
-            at(0),
+fn an_interrupted_first_sync_keeps_what_it_read_and_its_root() {
+    // Stopped after 4 of 10 files, and after the last of 5: the commit of
+    // what tantivy's threads still hold can take seconds after the last
+    // file is read, and a Ctrl-C then was ignored (exit 0, no word).
+    for (files, after) in [(10, 4), (5, 5)] {
+        let (dir, index, docs) = temp_index();
+        for i in 0..files {
+            write_at(
+                &docs.join(format!("f{i}.txt")),
+                format!("Il riccio {i}.\n"),
+                at(0),
+            );
+        }
+        let flag = Arc::new(AtomicBool::new(false));
+        let options = SyncOptions {
+            interrupt: Some(Arc::clone(&flag)),
+            ..SyncOptions::default()
+        };
+        let mut progress = InterruptAfter {
+            after,
+            flag: Arc::clone(&flag),
+        };
+        let report = Syncer::new(&index)
+            .with_options(options)
+            .sync(&roots(&[&docs]), &mut progress)
+            .unwrap();
+
+        assert!(report.interrupted, "{files} {after}");
+        assert_eq!(report.added, after);
+        drop(index);
+        let index = Index::open(&dir.path().join("index")).unwrap();
+        assert_eq!(
+            index.num_docs() as usize,
+            after,
+            "what was read is committed"
         );
+        assert_eq!(root_statuses(&index), [Root::new(canonical(&docs))]);
+        assert_eq!(index.roots().unwrap()[0].last_sync, None, "not complete");
+
+        let report = sync(&index, &[]);
+        assert_eq!(
+            (report.added, report.unchanged),
+            (files - after, after),
+            "{report:?}"
+        );
+        assert!(index.roots().unwrap()[0].last_sync.is_some());
     }
-    let flag = Arc::new(AtomicBool::new(false));
-    let options = SyncOptions {
-        interrupt: Some(Arc::clone(&flag)),
-        ..SyncOptions::default()
-    };
-    let mut progress = InterruptAfter {
-        after: 5,
-        flag: Arc::clone(&flag),
-    };
-    let report = Syncer::new(&index)
-        .with_options(options)
-        .sync(&roots(&[&docs]), &mut progress)
-        .unwrap();
-    assert!(report.interrupted);
-    assert_eq!(report.added, 5);
-    drop(index);
-    let index = Index::open(&dir.path().join("index")).unwrap();
-    assert_eq!(index.num_docs(), 5, "everything read is committed");
-    assert_eq!(index.roots().unwrap()[0].last_sync, None, "not complete");
-    let report = sync(&index, &[]);
-    assert_eq!((report.added, report.unchanged), (0, 5), "{report:?}");
-    assert!(index.roots().unwrap()[0].last_sync.is_some());
 }
 
 #[test]
