@@ -7,6 +7,9 @@ use std::path::Path;
 
 use rustc_hash::FxHashSet;
 
+/// Up to this many roots, [`RootSet::owner`] compares a path with each.
+const FEW_ROOTS: usize = 8;
+
 pub(crate) struct RootSet<'r> {
     /// Sorted as paths sort, component by component: the roots inside a
     /// root come right after it.
@@ -25,6 +28,16 @@ impl<'r> RootSet<'r> {
 
     /// The root a path belongs to: the innermost one that holds it.
     pub fn owner(&self, path: &Path) -> Option<&'r Path> {
+        // Hashing a path parses it: for the usual handful of roots, a scan
+        // is cheaper than hashing every ancestor of every file.
+        if self.sorted.len() <= FEW_ROOTS {
+            return self
+                .sorted
+                .iter()
+                .rev()
+                .find(|root| path.starts_with(root))
+                .copied();
+        }
         path.ancestors().find_map(|dir| self.set.get(dir).copied())
     }
 
@@ -48,15 +61,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_innermost_root_owns_a_path() {
-        let roots = RootSet::new([Path::new("/a"), Path::new("/a/b"), Path::new("/c")]);
-        assert_eq!(
-            roots.owner(Path::new("/a/b/x.txt")),
-            Some(Path::new("/a/b"))
-        );
-        assert_eq!(roots.owner(Path::new("/a/bx/y.txt")), Some(Path::new("/a")));
-        assert_eq!(roots.owner(Path::new("/a/b")), Some(Path::new("/a/b")));
-        assert_eq!(roots.owner(Path::new("/d/x.txt")), None);
+    fn the_innermost_root_owns_a_path_among_few_or_many() {
+        let others: Vec<String> = (0..FEW_ROOTS).map(|i| format!("/z/{i}")).collect();
+        for many in [false, true] {
+            let mut paths = vec![Path::new("/a/b"), Path::new("/a"), Path::new("/c")];
+            if many {
+                paths.extend(others.iter().map(Path::new));
+            }
+            let roots = RootSet::new(paths);
+            assert_eq!(
+                roots.owner(Path::new("/a/b/x.txt")),
+                Some(Path::new("/a/b"))
+            );
+            assert_eq!(roots.owner(Path::new("/a/bx/y.txt")), Some(Path::new("/a")));
+            assert_eq!(roots.owner(Path::new("/a/b")), Some(Path::new("/a/b")));
+            assert_eq!(roots.owner(Path::new("/d/x.txt")), None);
+        }
     }
 
     #[test]
