@@ -233,6 +233,21 @@ fn a_busy_index_is_reported_and_waited_for_on_request() {
         &["forget", "--index", "idx", "--wait", "corpus"],
     );
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("forgot corpus"));
+
+    // --rebuild too (it failed at once, saying to use the --wait it had).
+    sandbox.run(&["index", "--index", "idx", "corpus"]).code(0);
+    let writer = index.writer().expect("hold the writer once more");
+    sandbox
+        .run(&["index", "--index", "idx", "--rebuild"])
+        .code(2)
+        .stderr_has("busy");
+    let output = waits_for_the_writer(
+        &sandbox,
+        writer,
+        &["index", "--index", "idx", "--rebuild", "--wait"],
+    );
+    let summary = common::parse_summary(&String::from_utf8(output.stdout).unwrap());
+    assert_eq!(summary, common::summary(5, 0, 0, 0, 0, 0));
 }
 
 /// Runs `cerca ARGS…` while `writer` is held, asserts that it waits, lets

@@ -1,10 +1,12 @@
 //! `cerca index`: add folders and sync.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::Result;
-use cerca_core::{Index, SyncReport};
+use cerca_core::{Error, Index, SyncReport};
 
 use crate::args::{ColorChoice, IndexArgs};
 use crate::interrupt::{self, Interrupted};
@@ -16,6 +18,23 @@ use crate::progress::Bar;
 use super::last_report::{LastReport, Recorder};
 use super::{about_index, roots, syncer};
 
+/// `Index::rebuild`, waiting for another writer with `--wait` (until a
+/// signal comes).
+fn rebuild(dir: &Path, args: &IndexArgs, interrupt: &AtomicBool) -> cerca_core::Result<Index> {
+    let roots = roots(&args.paths, &args.walk);
+    loop {
+        match Index::rebuild(dir, &roots) {
+            Err(Error::IndexBusy { .. }) if args.wait && !interrupt.load(Ordering::SeqCst) => {
+                std::thread::sleep(LOCK_RETRY)
+            }
+            other => return other,
+        }
+    }
+}
+
+/// How often a waiting rebuild tries the lock again.
+const LOCK_RETRY: Duration = Duration::from_millis(100);
+
 pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     if args.paths.is_empty() && args.walk.any_given() {
@@ -25,8 +44,9 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
              (`cerca status` shows each folder's options)"
         );
     }
+    let interrupt = interrupt::arm()?;
     let index = if args.rebuild {
-        Index::rebuild(&dir, &roots(&args.paths, &args.walk)).map_err(|e| {
+        rebuild(&dir, args, &interrupt).map_err(|e| {
             about_index(e, &dir, || {
                 format!("cannot rebuild the index at {}", dir.display())
             })
@@ -64,7 +84,6 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
             dir.display()
         );
     }
-    let interrupt = interrupt::arm()?;
     let syncer = syncer(&index, args.wait, interrupt)?;
     let mut bar = Bar::new(color);
     let mut recorder = Recorder::new(&mut bar);
