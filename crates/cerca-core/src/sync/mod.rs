@@ -469,10 +469,21 @@ impl<'s, 'a> Run<'s, 'a> {
                         self.progress.skipped(&path, &reason);
                     }
                     WalkEvent::Failed { path, error } => {
+                        // A folder one may not read is gone for this index,
+                        // as a file one may not read is (made private to
+                        // hide it, its text must not be served); what was
+                        // indexed under a folder that failed otherwise (an
+                        // I/O error, a disk gone) stays.
+                        let denied = matches!(
+                            &error,
+                            ReadError::Io { source, .. }
+                                if source.kind() == std::io::ErrorKind::PermissionDenied
+                        );
                         self.report
                             .count_failure(&path, error.to_string(), self.progress);
-                        // Whatever was indexed under an unreadable entry stays.
-                        walked.unwalked.push(path);
+                        if !denied {
+                            walked.unwalked.push(path);
+                        }
                     }
                 }
             }
