@@ -672,6 +672,41 @@ fn a_deleted_roots_file_is_read_from_the_copy_in_the_last_commit() {
 }
 
 #[test]
+fn documents_outside_every_folder_are_damage_check_reports() {
+    // A folder dropped from the roots file by hand: its documents could no
+    // longer be synced nor forgotten, and check said "sound".
+    let (dir, index, docs) = temp_index();
+    let other = dir.path().join("altri");
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    write_at(&other.join("b.txt"), "Il cane dorme.\n", at(0));
+    sync(&index, &[&docs, &other]);
+    drop(index);
+    let index_dir = dir.path().join("index");
+    let roots_path = index_dir.join("cerca-roots.json");
+    let mut roots: serde_json::Value =
+        serde_json::from_slice(&fs::read(&roots_path).unwrap()).unwrap();
+    let list = roots["roots"].as_array_mut().unwrap();
+    let before = list.len();
+    list.retain(|root| !root["path"].as_str().unwrap().ends_with("altri"));
+    assert_eq!(list.len(), before - 1, "{roots}");
+    fs::write(&roots_path, serde_json::to_vec(&roots).unwrap()).unwrap();
+
+    let report = Index::check(&index_dir);
+    assert!(!report.is_sound());
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("1 documents lie outside")),
+        "{report:?}"
+    );
+    let index = Index::rebuild(&index_dir, &[]).unwrap();
+    assert_eq!(sync(&index, &[]).added, 1);
+    assert_eq!(count(&index, "cane"), 0);
+    assert!(Index::check(&index_dir).is_sound());
+}
+
+#[test]
 fn a_rebuild_that_cannot_tell_the_folders_changes_nothing() {
     let (dir, index, docs) = temp_index();
     write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));

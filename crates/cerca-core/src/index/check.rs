@@ -11,6 +11,7 @@ use tantivy::Directory;
 use super::directory::PrivateDirectory;
 use super::{open_tantivy, populate_new_index, read_marker, Index, MARKER_FILE, META_FILE};
 use crate::error::{cannot_write, guard_panics, Error, Result};
+use crate::sync::root_set::RootSet;
 use crate::sync::state::{self, RootsFile, KNOWN_FILE, ROOTS_FILE};
 use crate::sync::Root;
 use tantivy::directory::error::LockError;
@@ -79,10 +80,25 @@ pub(super) fn check(dir: &Path) -> CheckReport {
     let searcher = index.reader.searcher();
     report.documents = searcher.num_docs();
     report.segments = searcher.segment_readers().len();
+    let roots = match index.state.load_roots() {
+        Ok(roots) => roots,
+        Err(error) => {
+            report.problems.push(problem_in_words(error));
+            RootsFile::default()
+        }
+    };
+    let roots = RootSet::new(roots.paths());
     match index.stored_files() {
         Ok(files) => {
             let mut seen = HashSet::new();
+            let mut outside = (0, None);
             for file in files {
+                // An index written by a program that keeps no folders has
+                // none, and no document of its own is out of place.
+                if !roots.is_empty() && roots.owner(&file.path).is_none() {
+                    outside.0 += 1;
+                    outside.1.get_or_insert_with(|| file.path.clone());
+                }
                 if !seen.insert(file.path.clone()) {
                     report.duplicates += 1;
                     if report.duplicated_paths.len() < MAX_LISTED {
@@ -90,13 +106,19 @@ pub(super) fn check(dir: &Path) -> CheckReport {
                     }
                 }
             }
+            if let (count, Some(first)) = outside {
+                // No sync or forget would ever touch them: the list of
+                // folders lost some (edited by hand, say).
+                report.problems.push(format!(
+                    "{count} documents lie outside every folder of the index (the first: {}); \
+                     no sync would ever update them",
+                    first.display()
+                ));
+            }
         }
         Err(error) => report.problems.push(problem_in_words(error)),
     }
     if let Err(error) = read_every_stored_document(&index) {
-        report.problems.push(problem_in_words(error));
-    }
-    if let Err(error) = state::load_roots(dir) {
         report.problems.push(problem_in_words(error));
     }
     report

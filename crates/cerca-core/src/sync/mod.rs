@@ -30,7 +30,7 @@
 
 mod plan;
 mod report;
-mod root_set;
+pub(crate) mod root_set;
 pub(crate) mod state;
 
 use std::ffi::OsString;

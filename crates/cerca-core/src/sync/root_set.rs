@@ -26,6 +26,10 @@ impl<'r> RootSet<'r> {
         RootSet { sorted, set }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
     /// The root a path belongs to: the innermost one that holds it.
     pub fn owner(&self, path: &Path) -> Option<&'r Path> {
         // Hashing a path parses it: for the usual handful of roots, a scan
