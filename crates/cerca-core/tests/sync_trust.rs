@@ -706,6 +706,27 @@ fn documents_outside_every_folder_are_damage_check_reports() {
     assert!(Index::check(&index_dir).is_sound());
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn temporary_files_of_killed_writers_are_removed_by_the_next_one() {
+    // SIGKILL mid-write left them for good (a rebuild alone removed them).
+    let (dir, index, docs) = temp_index();
+    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
+    sync(&index, &[&docs]);
+    let index_dir = dir.path().join("index");
+    let dead = [".tmpQ1w2E3", ".cerca-roots.json.4000000000.tmp"];
+    let ours = format!(".cerca-roots.json.{}.tmp", std::process::id());
+    for name in dead.iter().copied().chain([ours.as_str()]) {
+        fs::write(index_dir.join(name), "{").unwrap();
+    }
+    write_at(&docs.join("b.txt"), "Il cane dorme.\n", at(1));
+    sync(&index, &[]);
+    for name in dead {
+        assert!(!index_dir.join(name).exists(), "{name}");
+    }
+    assert!(index_dir.join(&ours).exists(), "a live process's is kept");
+}
+
 #[test]
 fn a_rebuild_that_cannot_tell_the_folders_changes_nothing() {
     let (dir, index, docs) = temp_index();

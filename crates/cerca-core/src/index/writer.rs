@@ -160,6 +160,9 @@ impl<'a> IndexWriter<'a> {
             .garbage_collect_files()
             .wait()
             .map_err(|e| self.index.engine_error(e))?;
+        if let Some(dir) = self.index.path() {
+            remove_dead_temporaries(dir);
+        }
         Ok(())
     }
 
@@ -219,5 +222,66 @@ impl<'a> IndexWriter<'a> {
         doc.add_u64(f.inode, freshness.inode);
         doc.add_date(f.checked, datetime(freshness.checked));
         doc
+    }
+}
+
+/// Removes the temporary files of writes a killed process never finished:
+/// tantivy's (`.tmp…`: only a writer makes them, and this one holds the
+/// lock) and cerca's own (`.NAME.PID.tmp`, once that process is gone).
+/// Best effort.
+fn remove_dead_temporaries(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if is_dead_temporary(name, process_is_alive) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn is_dead_temporary(name: &str, alive: impl Fn(u32) -> bool) -> bool {
+    if !name.starts_with('.') {
+        return false;
+    }
+    if let Some(pid) = name
+        .strip_suffix(".tmp")
+        .and_then(|rest| rest.rsplit_once('.'))
+        .and_then(|(_, pid)| pid.parse::<u32>().ok())
+    {
+        return !alive(pid);
+    }
+    name.starts_with(".tmp")
+}
+
+#[cfg(target_os = "linux")]
+fn process_is_alive(pid: u32) -> bool {
+    std::path::Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Without a cheap way to tell, every process is taken for alive.
+#[cfg(not(target_os = "linux"))]
+fn process_is_alive(_pid: u32) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dead_temporary;
+
+    #[test]
+    fn only_temporaries_of_dead_writers_are_removed() {
+        let alive = |pid: u32| pid == 42;
+        assert!(is_dead_temporary(".tmpA1b2C3", alive));
+        assert!(is_dead_temporary(".cerca-roots.json.7.tmp", alive));
+        assert!(!is_dead_temporary(".cerca-roots.json.42.tmp", alive));
+        assert!(!is_dead_temporary("meta.json", alive));
+        assert!(!is_dead_temporary(".managed.json", alive));
+        assert!(!is_dead_temporary(".tantivy-writer.lock", alive));
+        assert!(!is_dead_temporary("note.tmp", alive));
     }
 }
