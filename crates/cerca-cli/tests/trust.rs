@@ -547,6 +547,33 @@ fn a_disk_full_before_any_document_is_written_is_said_in_words_too() {
 }
 
 #[test]
+fn a_full_disk_under_the_ad_hoc_cache_says_what_to_free() {
+    // It said to "run `cerca index` again", which has nothing to do with it.
+    let sandbox = Sandbox::new();
+    sandbox.write("piccola/nota.txt", "Il fenicottero rosa.\n");
+    let binary = common::binary();
+    let cache = sandbox.cache();
+    let script = format!(
+        "set -u; mkdir -p '{cache}' && mount -t tmpfs -o size=256k tmpfs '{cache}' || {{ echo 'cannot mount' >&2; exit 1; }}
+         dd if=/dev/zero of='{cache}/riempi' bs=4k 2>/dev/null
+         '{binary}' search -c fenicottero piccola 2>err.txt; echo \"search=$?\"",
+        cache = cache.display(),
+        binary = binary.display()
+    );
+    let Some(output) = in_mount_namespace(&sandbox, &script) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let err = fs::read_to_string(sandbox.path("err.txt")).unwrap_or_default();
+    assert!(stdout.contains("search=2"), "{stdout}\n{err}");
+    assert!(
+        err.contains("is full") && err.contains("cache clear"),
+        "{err}"
+    );
+    assert!(!err.contains("cerca index"), "{err}");
+}
+
+#[test]
 fn a_cache_without_its_marker_or_turned_into_a_file_heals() {
     let sandbox = Sandbox::new();
     write_big_folder(&sandbox, 20);

@@ -212,13 +212,28 @@ fn ad_hoc_index(
 ) -> Result<(Index, usize)> {
     let interrupt = interrupt::arm()?;
     let roots = super::roots(paths, &args.walk);
-    match synced_cache(dir, &roots, &interrupt, color) {
+    let synced = match synced_cache(dir, &roots, &interrupt, color) {
         Err(error) if is_damage(&error) => {
             in_use.exclusively(|| remove_cache(dir))?;
             synced_cache(dir, &roots, &interrupt, color)
         }
         other => other,
-    }
+    };
+    synced.map_err(|error| {
+        let full = error
+            .chain()
+            .any(|cause| matches!(cause.downcast_ref::<Error>(), Some(Error::DiskFull { .. })));
+        if !full {
+            return error;
+        }
+        // The engine's advice (run `cerca index`) is for an index.
+        anyhow::anyhow!(
+            "cannot search {} ad hoc: the disk holding its cached index ({}) is full; free some \
+             space (`cerca cache clear` removes the cached indexes)",
+            display_list(paths),
+            dir.display()
+        )
+    })
 }
 
 fn synced_cache(
