@@ -40,6 +40,11 @@ fn styles_on_stderr(color: ColorChoice) -> bool {
     }
 }
 
+/// Said once when a sync (or rebuild) waits for another writer: a silent
+/// wait looks like a hang.
+pub const WAITING: &str =
+    "waiting for another cerca writing to the same index to finish (Ctrl-C stops)";
+
 /// A progress bar of files, megabytes, rate and ETA (see [`show_bar`]).
 pub struct Bar {
     bar: Option<ProgressBar>,
@@ -119,6 +124,10 @@ impl SyncProgress for Bar {
 
     fn failed(&mut self, path: &Path, message: &str) {
         self.say(&format!("cannot index {}", with_path(path, message)));
+    }
+
+    fn waiting_for_writer(&mut self) {
+        self.say(WAITING);
     }
 }
 

@@ -214,6 +214,7 @@ fn a_busy_index_is_reported_and_waited_for_on_request() {
         writer,
         &["index", "--index", "idx", "--wait", "corpus"],
     );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("waiting for another cerca"));
     let summary = common::parse_summary(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(summary, common::summary(1, 0, 0, 4, 0, 0));
     sandbox
@@ -246,6 +247,7 @@ fn a_busy_index_is_reported_and_waited_for_on_request() {
         writer,
         &["index", "--index", "idx", "--rebuild", "--wait"],
     );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("waiting for another cerca"));
     let summary = common::parse_summary(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(summary, common::summary(5, 0, 0, 0, 0, 0));
 }

@@ -13,7 +13,7 @@ use crate::interrupt::{self, Interrupted};
 use crate::locations;
 use crate::output::{self, escape, Controls};
 use crate::printer::json::JsonPath;
-use crate::progress::Bar;
+use crate::progress::{Bar, WAITING};
 
 use super::last_report::{LastReport, Recorder};
 use super::{about_index, roots, syncer};
@@ -22,9 +22,13 @@ use super::{about_index, roots, syncer};
 /// signal comes).
 fn rebuild(dir: &Path, args: &IndexArgs, interrupt: &AtomicBool) -> cerca_core::Result<Index> {
     let roots = roots(&args.paths, &args.walk);
+    let mut said = false;
     loop {
         match Index::rebuild(dir, &roots) {
             Err(Error::IndexBusy { .. }) if args.wait && !interrupt.load(Ordering::SeqCst) => {
+                if !std::mem::replace(&mut said, true) {
+                    output::error(WAITING);
+                }
                 std::thread::sleep(LOCK_RETRY)
             }
             other => return other,

@@ -221,6 +221,10 @@ impl SyncProgress for Recorder<'_> {
     fn failed(&mut self, path: &Path, message: &str) {
         self.inner.failed(path, message);
     }
+
+    fn waiting_for_writer(&mut self) {
+        self.inner.waiting_for_writer();
+    }
 }
 
 impl LastReport {

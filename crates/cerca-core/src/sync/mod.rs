@@ -140,10 +140,15 @@ impl<'a> Syncer<'a> {
     /// and syncs them; with no `roots`, syncs every root the index has.
     pub fn sync(&self, roots: &[Root], progress: &mut dyn SyncProgress) -> Result<SyncReport> {
         let started = Instant::now();
-        let writer = match self
-            .index
-            .writer_waiting(self.options.wait_for_lock, self.interrupt_flag())
-        {
+        let writer = match self.index.writer() {
+            Err(Error::IndexBusy { .. }) if self.options.wait_for_lock => {
+                // A wait with no word looks like a hang.
+                progress.waiting_for_writer();
+                self.index.writer_waiting(true, self.interrupt_flag())
+            }
+            other => other,
+        };
+        let writer = match writer {
             // Interrupted while waiting for another writer: nothing was done.
             Err(Error::IndexBusy { .. }) if self.options.wait_for_lock && self.interrupted() => {
                 return Ok(SyncReport {

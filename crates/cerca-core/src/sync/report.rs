@@ -71,6 +71,10 @@ pub trait SyncProgress {
     fn skipped(&mut self, _path: &Path, _reason: &SkipReason) {}
     /// An entry could not be read; `message` says why. The sync goes on.
     fn failed(&mut self, _path: &Path, _message: &str) {}
+    /// Another writer holds the index and the sync waits for it (with
+    /// [`SyncOptions::wait_for_lock`](super::SyncOptions::wait_for_lock)):
+    /// said once, before the wait.
+    fn waiting_for_writer(&mut self) {}
 }
 
 /// A [`SyncProgress`] that ignores everything.
