@@ -182,10 +182,11 @@ fn lead_in_start(text: &str, at: usize) -> usize {
         // Close to the start: show it all.
         return 0;
     };
-    if let Some(sentence) = before.rfind(['.', '!', '?', '\n']).map(|i| i + 1) {
-        if sentence >= lead_in {
-            return sentence;
-        }
+    // Only the lead-in is searched for a sentence's start: searching all the
+    // text before every match was quadratic (2.4 s for one snippet of a
+    // text without punctuation).
+    if let Some(sentence) = before[lead_in..].rfind(['.', '!', '?', '\n']) {
+        return lead_in + sentence + 1;
     }
     before[lead_in..]
         .find(char::is_whitespace)
@@ -340,6 +341,23 @@ mod tests {
             "x ".repeat(150)
         );
         assert_eq!(marked(&highlighter.snippet(&text)), ["difesa", "militari"]);
+    }
+
+    #[test]
+    fn a_long_text_without_sentences_gets_a_window_at_a_word() {
+        // Every window's lead-in searched all the text before it for a
+        // sentence's end: 2.4 s for one such snippet (`cerca search -n 1
+        // 'energ*'` over 1.6 MB of "energia "), 15 ms now.
+        let text = "energia ".repeat(50_000);
+        let mut highlighter = highlighter(&["energ"], &[], &[("gasolio", 1)]);
+        let snippet = highlighter.snippet(&text);
+        assert!(snippet.text.starts_with("energia"), "{}", snippet.text);
+        assert!(marked(&snippet).iter().all(|word| *word == "energia"));
+        assert!(!snippet.highlights.is_empty());
+        // A sentence's end inside the lead-in is still where a window starts.
+        let text = format!("{} Fine. Poi parla di energia", "parole ".repeat(20));
+        let at = text.find("energia").unwrap();
+        assert_eq!(&text[lead_in_start(&text, at)..], " Poi parla di energia");
     }
 
     #[test]
