@@ -4,11 +4,12 @@
 //! composed of small filters, one per file, applied in this order:
 //!
 //! 1. [`ItalianTokenizer`]: Unicode words; hyphens split, numbers kept.
-//! 2. [`AccentApostropheFilter`]: `perche'` → `perché`.
-//! 3. [`ElisionFilter`]: `dell'energia` → `energia`.
-//! 4. [`LowerCaser`].
-//! 5. [`ItalianStemmer`]: Snowball Italian, `esercitazioni` → `esercit`.
-//! 6. [`AccentFolding`]: after stemming, which needs the accents.
+//! 2. [`ComposedAccents`]: `a` + U+0300 → `à` (Unicode NFC).
+//! 3. [`AccentApostropheFilter`]: `perche'` → `perché`.
+//! 4. [`ElisionFilter`]: `dell'energia` → `energia`.
+//! 5. [`LowerCaser`].
+//! 6. [`ItalianStemmer`]: Snowball Italian, `esercitazioni` → `esercit`.
+//! 7. [`AccentFolding`]: after stemming, which needs the accents.
 //!
 //! A second analyzer, [`word_form_analyzer`], stops before stemming: it
 //! indexes the folded word forms that prefix and fuzzy queries match
@@ -18,6 +19,7 @@
 
 mod accent_apostrophe;
 mod accent_folding;
+mod composed_accents;
 mod elision;
 mod inflections;
 mod lower_caser;
@@ -28,6 +30,7 @@ mod tokenizer;
 
 pub use accent_apostrophe::AccentApostropheFilter;
 pub use accent_folding::{fold_accents, AccentFolding};
+pub use composed_accents::ComposedAccents;
 pub use elision::ElisionFilter;
 pub use inflections::inflections;
 pub use lower_caser::LowerCaser;
@@ -65,6 +68,7 @@ pub const MAX_WORD_BYTES: usize = 100;
 pub fn italian_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ItalianTokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(ComposedAccents)
         .filter(AccentApostropheFilter)
         .filter(ElisionFilter)
         .filter(LowerCaser)
@@ -77,6 +81,7 @@ pub fn italian_analyzer() -> TextAnalyzer {
 pub fn word_form_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ItalianTokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(ComposedAccents)
         .filter(AccentApostropheFilter)
         .filter(ElisionFilter)
         .filter(LowerCaser)
@@ -155,6 +160,7 @@ impl WordAnalyzer {
         while stream.advance() {
             let token = stream.token_mut();
             let kept = token.text.len() < MAX_WORD_BYTES
+                && ComposedAccents.rewrite(token)
                 && AccentApostropheFilter.rewrite(token)
                 && ElisionFilter.rewrite(token)
                 && LowerCaser.rewrite(token)
