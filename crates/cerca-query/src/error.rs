@@ -6,6 +6,7 @@
 
 use crate::ast::Span;
 use thiserror::Error;
+use unicode_width::UnicodeWidthChar;
 
 /// The fields a `name:` prefix may name, in the order error messages list them.
 pub const KNOWN_FIELDS: [&str; 6] = ["title", "body", "path", "ext", "date", "modified"];
@@ -260,9 +261,17 @@ impl ParseError {
         let end = floor_char_boundary(input, self.span.end).max(start);
         let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = input[start..].find('\n').map_or(input.len(), |i| start + i);
+        // Controls, and the marks that reorder a terminal's text, would be
+        // escaped (wider) or would move what follows: a space stands in.
         let line: Vec<char> = input[line_start..line_end]
             .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
+            .map(|c| {
+                if c.is_control() || is_bidi_control(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
             .collect();
         let column = input[line_start..start].chars().count();
         let width = input[start..end.min(line_end)].chars().count().max(1);
@@ -282,6 +291,17 @@ impl ParseError {
                 _ => (format!("…{shown}"), column - from + 1, width),
             }
         };
+        // The caret goes under the columns the characters take on a
+        // terminal: two for 日, none for a combining accent or a zero-width
+        // space.
+        let chars: Vec<char> = shown.chars().collect();
+        let column_end = column.min(chars.len());
+        let span_end = (column + width).min(chars.len());
+        let columns = |part: &[char]| part.iter().map(|&c| c.width().unwrap_or(0)).sum::<usize>();
+        let (column, width) = (
+            columns(&chars[..column_end]),
+            columns(&chars[column_end..span_end]).max(1),
+        );
         format!(
             "{self}\n  {}\n  {}{}",
             shown.trim_end(),
@@ -289,6 +309,12 @@ impl ParseError {
             "^".repeat(width)
         )
     }
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The longest query line [`ParseError::render`] shows whole, in characters.
@@ -367,6 +393,31 @@ mod tests {
         let e = err(ParseErrorKind::MisplacedWildcard, 7, 8);
         let out = e.render("città *");
         assert_eq!(out.lines().nth(2), Some("        ^"));
+    }
+
+    #[test]
+    fn render_puts_the_caret_under_terminal_columns() {
+        // By characters, the caret sat 5 columns left of `"` after three
+        // double-width ones, right of `(` after zero-width ones, and far
+        // from `(` after a right-to-left override (echoed escaped).
+        let caret_under = |query: &str, at: &str| {
+            let start = query.find(at).unwrap();
+            let e = err(ParseErrorKind::UnclosedParen, start, start + at.len());
+            let out = e.render(query);
+            let lines: Vec<&str> = out.lines().collect();
+            (lines[1].to_owned(), lines[2].to_owned())
+        };
+        let (shown, caret) = caret_under("日本語 \"x", "\"");
+        assert_eq!(
+            (shown.as_str(), caret.as_str()),
+            ("  日本語 \"x", "         ^")
+        );
+        let (_, caret) = caret_under("caffe\u{301} (", "(");
+        assert_eq!(caret, "        ^");
+        let (_, caret) = caret_under("\u{200b}\u{200b}\u{200b} (", "(");
+        assert_eq!(caret, "   ^");
+        let (shown, caret) = caret_under("a\u{202e}b (", "(");
+        assert_eq!((shown.as_str(), caret.as_str()), ("  a b (", "      ^"));
     }
 
     #[test]
