@@ -92,9 +92,11 @@ Examples:
 Batch (--batch FILE): each line is a query, answered as JSON Lines whose
 `query` is the line's 0-based number: one object per hit, or
 {\"query\": N, \"total\": T} when no hit is printed (none matched, or --offset is
-past them), or {\"query\": N, \"error\": \"…\"} for a line that does not parse, is
-not UTF-8 or is longer than 4096 bytes; the batch goes on. Blank lines are
-skipped. -c, -l, -0 and --explain are refused with --batch.
+past them), or {\"query\": N, \"error\": \"…\"} for a line that does not parse
+(with \"at\": {\"start\": S, \"end\": E}, the characters at fault), is not UTF-8
+or is longer than 4096 bytes; the batch goes on. Blank lines are skipped. Exit
+status: 0 if a query matched, 1 if none did, 2 if every line was an error.
+-c, -l, -0 and --explain are refused with --batch.
 
 Exit status: 0 if something matched, 1 if nothing did, 2 on an error (a bad
 query, no index, a PATH that does not exist or a file that cannot be read;

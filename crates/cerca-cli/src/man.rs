@@ -81,8 +81,10 @@ pub fn page() -> Result<Vec<u8>> {
         "With \\-\\-batch FILE, each line of FILE (\\- for standard input) is a query, answered \
          as JSON Lines whose \"query\" is the line's 0\\-based number: one object per hit; \
          {{\"query\": N, \"total\": T}} for a query that printed no hit; {{\"query\": N, \
-         \"error\": \"...\"}} for a line that does not parse, is not UTF\\-8 or is longer than {} \
-         bytes. The batch goes on after every such line. Blank lines are skipped. \\-c, \\-l, \
+         \"error\": \"...\"}} for a line that does not parse (with \"at\": {{\"start\": S, \
+         \"end\": E}}, the characters at fault), is not UTF\\-8 or is longer than {} \
+         bytes. The batch goes on after every such line. Blank lines are skipped. The exit \
+         status is 0 if a query matched, 1 if none did, 2 if every line was an error. \\-c, \\-l, \
          \\-0 and \\-\\-explain are refused with \\-\\-batch.",
         search::MAX_BATCH_LINE
     ),

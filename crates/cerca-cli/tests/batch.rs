@@ -63,7 +63,7 @@ fn check_batch_output(sandbox: &Sandbox, objects: &[Value]) {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["error", "query"], "{}", bad[0]);
+    assert_eq!(keys, ["at", "error", "query"], "{}", bad[0]);
     assert!(
         bad[0]["error"].as_str().unwrap().contains("unclosed quote"),
         "{}",

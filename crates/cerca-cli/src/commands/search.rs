@@ -396,6 +396,7 @@ fn batch_search(
                 sink.query_error(
                     query,
                     "this line is not UTF-8 text: write the batch file in UTF-8",
+                    None,
                 )?;
                 continue;
             }
@@ -404,6 +405,7 @@ fn batch_search(
                 sink.query_error(
                     query,
                     &format!("this line is longer than {MAX_BATCH_LINE} bytes, the most a batch query can be"),
+                    None,
                 )?;
                 continue;
             }
@@ -419,7 +421,9 @@ fn batch_search(
             }
             Err(Error::Query(error)) => {
                 refused += 1;
-                sink.query_error(query, &error.to_string())?;
+                let chars = |at: usize| text.get(..at).map_or(0, |before| before.chars().count());
+                let at = chars(error.span.start)..chars(error.span.end);
+                sink.query_error(query, &error.to_string(), Some(at))?;
             }
             Err(other) => {
                 return Err(

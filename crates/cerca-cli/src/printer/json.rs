@@ -83,6 +83,16 @@ struct JsonHit<'a> {
 struct JsonError<'a> {
     query: usize,
     error: &'a str,
+    /// The characters of the line at fault (`start` inclusive, `end`
+    /// exclusive), as the caret under a single query shows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<JsonSpan>,
+}
+
+#[derive(Serialize)]
+struct JsonSpan {
+    start: usize,
+    end: usize,
 }
 
 /// A batch query that printed no hit: none matched, or `--offset` is past them.
@@ -148,10 +158,19 @@ impl<W: Write> Sink for Json<W> {
         self.out.flush()
     }
 
-    fn query_error(&mut self, query: usize, message: &str) -> io::Result<()> {
+    fn query_error(
+        &mut self,
+        query: usize,
+        message: &str,
+        at: Option<std::ops::Range<usize>>,
+    ) -> io::Result<()> {
         self.line(&JsonError {
             query,
             error: message,
+            at: at.map(|at| JsonSpan {
+                start: at.start,
+                end: at.end,
+            }),
         })?;
         self.out.flush()
     }

@@ -25,9 +25,15 @@ pub trait Sink {
     /// The results of one query; `query` is its line number in a batch.
     fn results(&mut self, results: &SearchResults, query: Option<usize>) -> io::Result<()>;
 
-    /// A query of a batch that could not run. Only JSON reports it in-line;
+    /// A query of a batch that could not run; `at` is the part of its line
+    /// at fault, in characters, when one is. Only JSON reports it in-line;
     /// the other formats leave it to the caller's error output.
-    fn query_error(&mut self, _query: usize, _message: &str) -> io::Result<()> {
+    fn query_error(
+        &mut self,
+        _query: usize,
+        _message: &str,
+        _at: Option<std::ops::Range<usize>>,
+    ) -> io::Result<()> {
         Ok(())
     }
 }
