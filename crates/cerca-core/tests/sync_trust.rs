@@ -621,8 +621,9 @@ fn a_rebuild_interrupted_after_clearing_can_be_run_again() {
     assert_eq!(sync(&index, &[]).added, 1);
 }
 
-#[test]
-fn a_damaged_roots_file_is_rebuilt_from_the_copy_in_the_last_commit() {
+/// A folder synced with `build/**` excluded, its index closed: `(temp dir
+/// holding `index/`, the folder)`.
+fn synced_without_build() -> (tempfile::TempDir, PathBuf) {
     let (dir, index, docs) = temp_index();
     write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
     write_at(&docs.join("build/b.txt"), "Il cane dorme.\n", at(0));
@@ -631,7 +632,12 @@ fn a_damaged_roots_file_is_rebuilt_from_the_copy_in_the_last_commit() {
         &[excluding(&docs, "build/**")],
         &SyncOptions::default(),
     );
-    drop(index);
+    (dir, docs)
+}
+
+#[test]
+fn a_damaged_roots_file_is_rebuilt_from_the_copy_in_the_last_commit() {
+    let (dir, docs) = synced_without_build();
     let index_dir = dir.path().join("index");
     fs::write(index_dir.join("cerca-roots.json"), "{").unwrap();
 
@@ -647,15 +653,7 @@ fn a_damaged_roots_file_is_rebuilt_from_the_copy_in_the_last_commit() {
 fn a_deleted_roots_file_is_read_from_the_copy_in_the_last_commit() {
     // The index said it held no folder (and `cerca index` refused to run)
     // although the last commit carried them, with their options.
-    let (dir, index, docs) = temp_index();
-    write_at(&docs.join("a.txt"), "Il gatto dorme.\n", at(0));
-    write_at(&docs.join("build/b.txt"), "Il cane dorme.\n", at(0));
-    sync_roots(
-        &index,
-        &[excluding(&docs, "build/**")],
-        &SyncOptions::default(),
-    );
-    drop(index);
+    let (dir, docs) = synced_without_build();
     let index_dir = dir.path().join("index");
     fs::remove_file(index_dir.join("cerca-roots.json")).unwrap();
 
