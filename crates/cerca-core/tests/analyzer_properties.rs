@@ -60,3 +60,30 @@ proptest! {
         check_offsets(&mut italian_analyzer(), &text)?;
     }
 }
+
+/// Found by the property above: composing accents before elision shortened
+/// the text that elision moves the offsets by, past the end of the text.
+#[test]
+fn composed_accents_before_an_elision_keep_offsets_in_the_text() {
+    for text in [
+        "\u{f69}\u{a947}'a\u{ea5}",
+        "\u{f40}\u{fb5}\u{a947}'a",
+        "de\u{301}ll'energia",
+        "l'Universita\u{300}",
+    ] {
+        for analyzer in [&mut italian_analyzer(), &mut word_form_analyzer()] {
+            let mut stream = analyzer.token_stream(text);
+            while let Some(token) = stream.next() {
+                assert!(token.offset_to <= text.len(), "{text:?}: {token:?}");
+                assert!(
+                    text.is_char_boundary(token.offset_from),
+                    "{text:?}: {token:?}"
+                );
+                assert!(
+                    text.is_char_boundary(token.offset_to),
+                    "{text:?}: {token:?}"
+                );
+            }
+        }
+    }
+}

@@ -4,9 +4,10 @@
 //! composed of small filters, one per file, applied in this order:
 //!
 //! 1. [`ItalianTokenizer`]: Unicode words; hyphens split, numbers kept.
-//! 2. [`ComposedAccents`]: `a` + U+0300 → `à` (Unicode NFC).
-//! 3. [`AccentApostropheFilter`]: `perche'` → `perché`.
-//! 4. [`ElisionFilter`]: `dell'energia` → `energia`.
+//! 2. [`AccentApostropheFilter`]: `perche'` → `perché`.
+//! 3. [`ElisionFilter`]: `dell'energia` → `energia`.
+//! 4. [`ComposedAccents`]: `a` + U+0300 → `à` (Unicode NFC); after elision,
+//!    whose offsets follow the text's bytes, which composing changes.
 //! 5. [`LowerCaser`].
 //! 6. [`ItalianStemmer`]: Snowball Italian, `esercitazioni` → `esercit`.
 //! 7. [`AccentFolding`]: after stemming, which needs the accents.
@@ -68,9 +69,9 @@ pub const MAX_WORD_BYTES: usize = 100;
 pub fn italian_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ItalianTokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-        .filter(ComposedAccents)
         .filter(AccentApostropheFilter)
         .filter(ElisionFilter)
+        .filter(ComposedAccents)
         .filter(LowerCaser)
         .filter(ItalianStemmer::new())
         .filter(AccentFolding)
@@ -81,9 +82,9 @@ pub fn italian_analyzer() -> TextAnalyzer {
 pub fn word_form_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ItalianTokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-        .filter(ComposedAccents)
         .filter(AccentApostropheFilter)
         .filter(ElisionFilter)
+        .filter(ComposedAccents)
         .filter(LowerCaser)
         .filter(AccentFolding)
         .filter(StopWordFilter::remove(stopwords::folded_word_forms()))
@@ -160,9 +161,9 @@ impl WordAnalyzer {
         while stream.advance() {
             let token = stream.token_mut();
             let kept = token.text.len() < MAX_WORD_BYTES
-                && ComposedAccents.rewrite(token)
                 && AccentApostropheFilter.rewrite(token)
                 && ElisionFilter.rewrite(token)
+                && ComposedAccents.rewrite(token)
                 && LowerCaser.rewrite(token)
                 && {
                     folded.clone_from(token);
