@@ -866,6 +866,21 @@ fn damage_read_while_comparing_a_file_by_content_is_an_error_not_a_panic() {
     );
 }
 
+/// A sync and a forget of `docs` on a damaged `index` both stop with the
+/// damage, the sync's naming `culprit`.
+fn sync_and_forget_stop_on_damage(index: &Index, docs: &Path, culprit: &str) {
+    let synced = Syncer::new(index).sync(&[], &mut NoProgress);
+    assert!(
+        matches!(&synced, Err(Error::CorruptIndex { reason, .. }) if reason.contains(culprit)),
+        "{synced:?}"
+    );
+    let forgot = Syncer::new(index).forget(docs);
+    assert!(
+        matches!(forgot, Err(Error::CorruptIndex { .. })),
+        "{forgot:?}"
+    );
+}
+
 #[test]
 fn a_sync_or_forget_that_would_write_into_damaged_postings_stops_first() {
     let (dir, index, docs) = temp_index();
@@ -892,16 +907,7 @@ fn a_sync_or_forget_that_would_write_into_damaged_postings_stops_first() {
     write_at(&docs.join("f0.txt"), "Il riccio cambia strada.\n", at(100));
     fs::remove_file(docs.join("f1.txt")).unwrap();
     let index = Index::open(copy.path()).unwrap();
-    let synced = Syncer::new(&index).sync(&[], &mut NoProgress);
-    assert!(
-        matches!(&synced, Err(Error::CorruptIndex { reason, .. }) if reason.contains(".idx")),
-        "{synced:?}"
-    );
-    let forgot = Syncer::new(&index).forget(&docs);
-    assert!(
-        matches!(forgot, Err(Error::CorruptIndex { .. })),
-        "{forgot:?}"
-    );
+    sync_and_forget_stop_on_damage(&index, &docs, ".idx");
     // Nothing was written: the rebuild reads the folder as it is.
     drop(index);
     let index = Index::rebuild(copy.path(), &[]).unwrap();
@@ -945,16 +951,7 @@ fn a_document_count_changed_in_meta_json_is_damage_found_before_any_commit() {
         "{report:?}"
     );
     let index = Index::open(&index_dir).unwrap();
-    let synced = Syncer::new(&index).sync(&[], &mut NoProgress);
-    assert!(
-        matches!(&synced, Err(Error::CorruptIndex { reason, .. }) if reason.contains("meta.json")),
-        "{synced:?}"
-    );
-    let forgot = Syncer::new(&index).forget(&docs);
-    assert!(
-        matches!(forgot, Err(Error::CorruptIndex { .. })),
-        "{forgot:?}"
-    );
+    sync_and_forget_stop_on_damage(&index, &docs, "meta.json");
     drop(index);
     let index = Index::rebuild(&index_dir, &[]).unwrap();
     assert_eq!(sync(&index, &[]).added, 40);
