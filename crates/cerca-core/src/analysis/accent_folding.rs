@@ -31,14 +31,23 @@ token_filter_from_rewrite!(AccentFolding);
 /// `word` without accents.
 pub fn fold_accents(word: &str) -> String {
     let mut folded = String::with_capacity(word.len());
+    fold_accents_into(word, &mut folded);
+    folded
+}
+
+/// Appends `word` without accents to `out`.
+pub fn fold_accents_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.push_str(word);
+        return;
+    }
     for c in word.chars() {
         decompose_canonical(c, |part| {
             if !is_combining_mark(part) {
-                folded.push(part);
+                out.push(part);
             }
         });
     }
-    folded
 }
 
 impl TokenRewrite for AccentFolding {

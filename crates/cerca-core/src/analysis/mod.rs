@@ -16,7 +16,9 @@
 //! indexes the folded word forms that prefix and fuzzy queries match
 //! (`esercitaz*` must find `esercitazioni`, whose stem is `esercit`).
 //!
-//! [`WordAnalyzer`] runs both in one pass, for query terms and snippets.
+//! [`WordAnalyzer`] runs both in one pass, for query terms and snippets;
+//! [`PreAnalyzer`] does, for indexing, and [`PreAnalyzedTokenizer`] hands its
+//! terms to tantivy (see [`pre_analyzed`](PreAnalyzed)).
 
 mod accent_apostrophe;
 mod accent_folding;
@@ -24,17 +26,22 @@ mod composed_accents;
 mod elision;
 mod inflections;
 mod lower_caser;
+mod pre_analyzed;
 mod rewrite;
 mod stemmer;
 mod stopwords;
 mod tokenizer;
+mod word_cache;
 
 pub use accent_apostrophe::AccentApostropheFilter;
-pub use accent_folding::{fold_accents, AccentFolding};
+pub use accent_folding::{fold_accents, fold_accents_into, AccentFolding};
 pub use composed_accents::ComposedAccents;
 pub use elision::ElisionFilter;
 pub use inflections::inflections;
 pub use lower_caser::LowerCaser;
+pub use pre_analyzed::{
+    PreAnalyzed, PreAnalyzedStream, PreAnalyzedTokenizer, PreAnalyzer, PRE_ANALYZED,
+};
 pub use rewrite::{RewritingStream, RewritingTokenizer, TokenRewrite};
 pub use stemmer::ItalianStemmer;
 pub use stopwords::{StopWords, QUERY_EXTRAS, SNOWBALL_ITALIAN};
@@ -91,13 +98,15 @@ pub fn word_form_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers both analyzers under [`ITALIAN`] and [`ITALIAN_WORD_FORMS`].
+/// Registers both analyzers under [`ITALIAN`] and [`ITALIAN_WORD_FORMS`],
+/// and the reader of pre-analyzed text under [`PRE_ANALYZED`].
 ///
 /// tantivy stores only analyzer names in an index: this must run every time
 /// an index is opened.
 pub fn register(manager: &TokenizerManager) {
     manager.register(ITALIAN, italian_analyzer());
     manager.register(ITALIAN_WORD_FORMS, word_form_analyzer());
+    manager.register(PRE_ANALYZED, PreAnalyzedTokenizer::default());
 }
 
 /// One word of analyzed text, before stemming.
@@ -200,7 +209,7 @@ impl WordAnalyzer {
 
     /// The term of a lower-case word, as the stemmed fields index it.
     pub fn term_of(&mut self, lowercase: &str) -> String {
-        fold_accents(&self.stemmer.stem(lowercase))
+        fold_accents(self.stemmer.stem_ref(lowercase))
     }
 
     /// The terms of `text`, with their positions.

@@ -4,17 +4,11 @@
 //! (about 80% when measured on the bulk corpus). Word frequencies follow
 //! Zipf's law, so a small cache of recent words answers most tokens.
 
-use rustc_hash::FxHashMap;
-
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::Token;
 
 use super::rewrite::{token_filter_from_rewrite, TokenRewrite};
-
-/// How many distinct words the cache holds before it starts over.
-const CACHE_CAPACITY: usize = 50_000;
-/// Words longer than this (in bytes) are stemmed without caching: they are rare.
-const LONGEST_CACHED_WORD: usize = 40;
+use super::word_cache::{ShortWord, WordCache};
 
 /// Replaces a lower-case word by its Snowball Italian stem.
 ///
@@ -32,7 +26,9 @@ const LONGEST_CACHED_WORD: usize = 40;
 /// ```
 pub struct ItalianStemmer {
     stemmer: Stemmer,
-    cache: FxHashMap<String, String>,
+    cache: WordCache<ShortWord>,
+    /// The stem of the last word too long to cache.
+    uncached: String,
 }
 
 token_filter_from_rewrite!(ItalianStemmer);
@@ -41,32 +37,51 @@ impl ItalianStemmer {
     pub fn new() -> Self {
         ItalianStemmer {
             stemmer: Stemmer::create(Algorithm::Italian),
-            cache: FxHashMap::default(),
+            cache: WordCache::default(),
+            uncached: String::new(),
         }
     }
 
     /// The stem of a lower-case `word`.
     pub fn stem(&mut self, word: &str) -> String {
-        if word.len() > LONGEST_CACHED_WORD {
-            return self.snowball(word);
-        }
-        if let Some(stem) = self.cache.get(word) {
-            return stem.clone();
-        }
-        if self.cache.len() >= CACHE_CAPACITY {
-            self.cache.clear();
-        }
-        let stem = self.snowball(word);
-        self.cache.insert(word.to_owned(), stem.clone());
-        stem
+        self.stem_ref(word).to_owned()
     }
 
-    fn snowball(&self, word: &str) -> String {
-        let stem = self.stemmer.stem(word);
-        match word.strip_prefix(DIVAN) {
-            Some(rest) if !stem.starts_with(DIVAN) => divan_stem(rest),
-            _ => stem.into_owned(),
+    /// The stem of a lower-case `word`, without allocating when it is cached.
+    pub fn stem_ref(&mut self, word: &str) -> &str {
+        let ItalianStemmer {
+            stemmer,
+            cache,
+            uncached,
+        } = self;
+        let mut made = None;
+        let cached = cache.get_or_make(word, || {
+            let stem = snowball(stemmer, word);
+            let short = ShortWord::new(&stem);
+            made = Some(stem);
+            short
+        });
+        match cached {
+            Some(stem) => stem.as_str(),
+            None => {
+                *uncached = made.unwrap_or_else(|| snowball(stemmer, word));
+                uncached
+            }
         }
+    }
+
+    /// The stem of a lower-case `word`, leaving the cache alone (for callers
+    /// that cache more than the stem).
+    pub(crate) fn stem_uncached(&self, word: &str) -> String {
+        snowball(&self.stemmer, word)
+    }
+}
+
+fn snowball(stemmer: &Stemmer, word: &str) -> String {
+    let stem = stemmer.stem(word);
+    match word.strip_prefix(DIVAN) {
+        Some(rest) if !stem.starts_with(DIVAN) => divan_stem(rest),
+        _ => stem.into_owned(),
     }
 }
 
@@ -107,12 +122,9 @@ impl std::fmt::Debug for ItalianStemmer {
 impl TokenRewrite for ItalianStemmer {
     fn rewrite(&mut self, token: &mut Token) -> bool {
         // The common case, a cached word, copies the stem without allocating.
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
-        } else {
-            token.text = self.stem(&token.text);
-        }
+        let stem = self.stem_ref(&token.text);
+        token.text.clear();
+        token.text.push_str(stem);
         true
     }
 }
@@ -153,15 +165,16 @@ mod tests {
             stemmer.stem(&long),
             Stemmer::create(Algorithm::Italian).stem(&long)
         );
+        assert_eq!(stemmer.stem_ref("bielorussia"), first);
     }
 
     #[test]
     fn the_cache_starts_over_when_full() {
         let mut stemmer = ItalianStemmer::new();
-        for i in 0..CACHE_CAPACITY + 10 {
+        for i in 0..super::super::word_cache::CAPACITY + 10 {
             stemmer.stem(&format!("parola{i}"));
         }
-        assert!(stemmer.cache.len() <= CACHE_CAPACITY);
+        assert!(stemmer.cache.len() <= super::super::word_cache::CAPACITY);
         assert_eq!(stemmer.stem("case"), "cas");
     }
 
