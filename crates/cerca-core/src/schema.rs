@@ -5,7 +5,12 @@
 //! | `key` | the path's exact bytes | the unique key of a document |
 //! | `path` | the path as text (lossy where not UTF-8) | display, `path:` queries, sorting |
 //! | `title`, `body` | stemmed Italian terms, positions | words and phrases, BM25 |
-//! | `title_words`, `body_words` | folded word forms, no positions | prefix and fuzzy terms |
+//! | `title_words`, `body_words` | folded word forms, no positions, no norms | prefix and fuzzy terms (constant scores) |
+//! | `body_text` | the body as read (stored only) | snippets, a hit's text |
+//!
+//! The title is stored in `title` and analyzed by tantivy; the body is
+//! analyzed once by the indexing pipeline, and `body` and `body_words` take
+//! its terms pre-analyzed (see [`PreAnalyzed`](crate::analysis::PreAnalyzed)).
 //! | `date`, `modified` | day / instant (to the nanosecond in the column) | `date:` and `modified:` ranges, sorting, change detection |
 //! | `size`, `hash`, `kind` | file facts | change detection, `ext:` |
 //! | `changed`, `inode`, `checked` | status-change time, inode, when the sync read the file | change detection (columns only) |
@@ -15,7 +20,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
-use crate::analysis::{ITALIAN, ITALIAN_WORD_FORMS};
+use crate::analysis::{ITALIAN, ITALIAN_WORD_FORMS, PRE_ANALYZED};
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +31,7 @@ pub(crate) struct Fields {
     pub body: Field,
     pub title_words: Field,
     pub body_words: Field,
+    pub body_text: Field,
     pub date: Field,
     pub modified: Field,
     pub size: Field,
@@ -41,6 +47,17 @@ fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
         TextFieldIndexing::default()
             .set_tokenizer(analyzer)
             .set_index_option(record),
+    )
+}
+
+/// Word forms: matched or not (prefix and fuzzy queries score constantly),
+/// so neither frequencies nor lengths are kept.
+fn word_forms(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
     )
 }
 
@@ -74,15 +91,10 @@ impl Fields {
             ),
             path: builder.add_text_field("path", STRING | STORED | FAST),
             title: builder.add_text_field("title", text(ITALIAN, positions).set_stored()),
-            body: builder.add_text_field("body", text(ITALIAN, positions).set_stored()),
-            title_words: builder.add_text_field(
-                "title_words",
-                text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic),
-            ),
-            body_words: builder.add_text_field(
-                "body_words",
-                text(ITALIAN_WORD_FORMS, IndexRecordOption::Basic),
-            ),
+            body: builder.add_text_field("body", text(PRE_ANALYZED, positions)),
+            title_words: builder.add_text_field("title_words", word_forms(ITALIAN_WORD_FORMS)),
+            body_words: builder.add_text_field("body_words", word_forms(PRE_ANALYZED)),
+            body_text: builder.add_text_field("body_text", STORED),
             date: builder.add_date_field("date", date(DateTimePrecision::Seconds)),
             // Nanoseconds: two saves within one second must not look the same.
             modified: builder.add_date_field("modified", date(DateTimePrecision::Nanoseconds)),

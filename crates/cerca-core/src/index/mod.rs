@@ -32,7 +32,7 @@ pub(crate) use writer::Freshness;
 pub use writer::IndexWriter;
 
 /// The on-disk format this version writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// The file that marks a directory as a cerca index.
 pub(crate) const MARKER_FILE: &str = "cerca-index.json";
 /// tantivy's record of the last commit.

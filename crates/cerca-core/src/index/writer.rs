@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::TantivyDocument;
 
 use super::{datetime, day_to_datetime, key_term, path_bytes, Index};
+use crate::analysis::{PreAnalyzed, PreAnalyzer};
 use crate::error::Result;
 use crate::Document;
 
@@ -30,11 +31,18 @@ pub(crate) struct Freshness {
 pub struct IndexWriter<'a> {
     index: &'a Index,
     writer: tantivy::IndexWriter,
+    /// For documents added without their analysis (the sync's pipeline
+    /// analyzes on its own threads).
+    analyzer: PreAnalyzer,
 }
 
 impl<'a> IndexWriter<'a> {
     pub(crate) fn new(index: &'a Index, writer: tantivy::IndexWriter) -> Self {
-        IndexWriter { index, writer }
+        IndexWriter {
+            index,
+            writer,
+            analyzer: PreAnalyzer::new(),
+        }
     }
 
     /// Adds a document, replacing any document with the same path.
@@ -45,7 +53,8 @@ impl<'a> IndexWriter<'a> {
             // Never compared with its file: a sync reads it again.
             checked: UNIX_EPOCH,
         };
-        self.add_file(document, &freshness)
+        let body = self.analyzer.analyze(&document.body);
+        self.add_analyzed(document, &body, &freshness)
     }
 
     /// The same as [`add`](IndexWriter::add), which already replaces.
@@ -53,12 +62,30 @@ impl<'a> IndexWriter<'a> {
         self.add(document)
     }
 
-    pub(crate) fn add_file(&mut self, document: &Document, freshness: &Freshness) -> Result<()> {
+    /// Adds a document whose body `body` is the analysis of.
+    pub(crate) fn add_analyzed(
+        &mut self,
+        document: &Document,
+        body: &PreAnalyzed,
+        freshness: &Freshness,
+    ) -> Result<()> {
         self.delete(&document.path);
-        let doc = self.to_tantivy(document, freshness);
-        self.writer
-            .add_document(doc)
-            .map_err(|e| self.index.engine_error(e))?;
+        let doc = self.to_tantivy(document, body, freshness);
+        if let Err(error) = self.writer.add_document(doc) {
+            // An indexing thread died, and tantivy only says so: the cause
+            // (a full disk, say) comes back when the threads are joined, as
+            // a commit does. Nothing is committed: it fails, or is aborted.
+            let cause = match self.writer.prepare_commit() {
+                Err(cause) => cause,
+                Ok(prepared) => {
+                    let _ = prepared.abort();
+                    error
+                }
+            };
+            let error = self.index.engine_error(cause);
+            self.recover();
+            return Err(error);
+        }
         Ok(())
     }
 
@@ -202,15 +229,21 @@ impl<'a> IndexWriter<'a> {
         let _ = self.writer.rollback();
     }
 
-    fn to_tantivy(&self, document: &Document, freshness: &Freshness) -> TantivyDocument {
+    fn to_tantivy(
+        &self,
+        document: &Document,
+        body: &PreAnalyzed,
+        freshness: &Freshness,
+    ) -> TantivyDocument {
         let f = self.index.fields;
         let mut doc = TantivyDocument::new();
         doc.add_bytes(f.key, &path_bytes(&document.path));
         doc.add_text(f.path, document.path.to_string_lossy());
         doc.add_text(f.title, &document.title);
         doc.add_text(f.title_words, &document.title);
-        doc.add_text(f.body, &document.body);
-        doc.add_text(f.body_words, &document.body);
+        doc.add_text(f.body, &body.terms);
+        doc.add_text(f.body_words, &body.word_forms);
+        doc.add_text(f.body_text, &document.body);
         if let Some(date) = document.date {
             doc.add_date(f.date, day_to_datetime(date));
         }

@@ -341,7 +341,7 @@ impl Index {
                 .to_owned()
         };
         let body = doc
-            .get_first(f.body)
+            .get_first(f.body_text)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         Hit {

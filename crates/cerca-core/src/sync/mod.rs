@@ -28,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+mod pipeline;
 mod plan;
 mod report;
 pub(crate) mod root_set;
@@ -46,10 +47,9 @@ pub use state::{Root, RootStatus};
 
 use crate::error::{Error, Result};
 use crate::index::{nanos, Freshness, StoredFile};
-use crate::read::{
-    Extractors, FileReader, FoundFile, ReadError, ReadLimits, Walk, WalkEvent, WorkerCommand,
-};
-use crate::{Document, Index, IndexWriter};
+use crate::read::{Extractors, FoundFile, ReadError, ReadLimits, Walk, WalkEvent, WorkerCommand};
+use crate::{Index, IndexWriter};
+use pipeline::{Pipeline, Prepared};
 use plan::{plan, Plan, Stamp};
 use root_set::{is_under, RootSet};
 use state::{Known, KnownFiles, Outcome, RootsFile};
@@ -67,6 +67,9 @@ pub struct SyncOptions {
     /// sync soon: it commits what it has read, and returns a report that
     /// says [`SyncReport::interrupted`]. The next sync goes on from there.
     pub interrupt: Option<Arc<AtomicBool>>,
+    /// How many threads read, extract and analyze files (`None`: one per
+    /// core, at most 8). tantivy's own indexing threads come on top.
+    pub threads: Option<usize>,
 }
 
 impl Default for SyncOptions {
@@ -76,6 +79,7 @@ impl Default for SyncOptions {
             commit_every: Duration::from_secs(10),
             wait_for_lock: false,
             interrupt: None,
+            threads: None,
         }
     }
 }
@@ -500,22 +504,24 @@ impl<'s, 'a> Run<'s, 'a> {
     }
 
     fn read_all(&mut self, files: &[ToRead]) -> Result<()> {
-        let options = &self.syncer.options;
-        let mut reader = FileReader::new(Arc::clone(&self.syncer.extractors), self.syncer.limits);
-        if let Some(command) = &self.syncer.worker {
-            reader = reader.with_worker(command.clone());
-        }
-        if let Some(flag) = &options.interrupt {
-            reader = reader.with_interrupt(Arc::clone(flag));
-        }
+        let syncer = self.syncer;
+        let options = &syncer.options;
+        let pipeline = Pipeline {
+            index: syncer.index,
+            extractors: &syncer.extractors,
+            limits: syncer.limits,
+            worker: syncer.worker.as_ref(),
+            interrupt: options.interrupt.as_ref(),
+            threads: options.threads.unwrap_or_else(Pipeline::default_threads),
+        };
         let mut since_commit = (0u64, Instant::now());
-        for file in files {
-            if self.syncer.interrupted() {
+        pipeline.run(files, |done| {
+            if syncer.interrupted() {
                 self.report.interrupted = true;
-                break;
+                return Ok(false);
             }
-            reader.limits_mut().max_file_size = file.max_file_size;
-            since_commit.0 += self.read_one(&mut reader, file)?;
+            let file = &files[done.file];
+            since_commit.0 += self.take(file, done.checked, done.prepared?)?;
             self.progress.file_done(&file.found.path, file.found.size);
             if since_commit.0 >= options.commit_every_bytes
                 || since_commit.1.elapsed() >= options.commit_every
@@ -523,75 +529,38 @@ impl<'s, 'a> Run<'s, 'a> {
                 self.commit()?;
                 since_commit = (0, Instant::now());
             }
-        }
-        Ok(())
+            Ok(true)
+        })
     }
 
-    /// Reads one file into the index; how many bytes it read.
-    fn read_one(&mut self, reader: &mut FileReader, file: &ToRead) -> Result<u64> {
+    /// Takes what the pipeline made of one file into the index; how many
+    /// bytes it read.
+    fn take(&mut self, file: &ToRead, checked: SystemTime, prepared: Prepared) -> Result<u64> {
         let ToRead { found, is_new, .. } = file;
-        let checked = SystemTime::now();
-        let read = match reader.read(found) {
-            Ok(read) => read,
-            Err(error) if error.is_skip() => {
-                let reason = error.skip_reason();
-                if let Some(reason) = &reason {
-                    self.progress.skipped(&found.path, reason);
+        let (document, body, bytes_read) = match prepared {
+            Prepared::Document {
+                document,
+                body,
+                bytes_read,
+            } => (document, body, bytes_read),
+            Prepared::Unchanged { bytes_read } => {
+                self.report.bytes_read += bytes_read;
+                self.report.count_indexed(&found.kind);
+                if let Some(stored) = self.stored.get(found.path.as_os_str()) {
+                    let document = Stamp::of_stored(stored);
+                    // Only touched, or read again to be sure: the document is current.
+                    self.remember(found, checked, Outcome::Current { document });
                 }
-                let label = reason.map_or_else(|| error.to_string(), |r| r.label());
-                self.remember(
-                    found,
-                    checked,
-                    Outcome::Skipped {
-                        reason: label.clone(),
-                    },
-                );
-                self.report.count_skip(label);
-                // No longer something we index (it became binary, say).
-                self.remove_stale(found, *is_new);
-                return Ok(0);
+                self.report.unchanged += 1;
+                return Ok(bytes_read);
             }
-            Err(ReadError::Interrupted { .. }) => {
-                // Not read: the next sync reads it.
-                self.report.interrupted = true;
-                return Ok(0);
-            }
-            Err(error) => {
-                // It changed since it was read: what the index holds is not
-                // what the file says any more (a document overwritten by
-                // something broken, or deleted), and must not be found. A
-                // file being written, or a worker that failed, says nothing
-                // of the file: the next sync reads it again.
-                let transient = matches!(
-                    error,
-                    ReadError::ChangedWhileReading { .. } | ReadError::Worker { .. }
-                );
-                let message = error.to_string();
-                self.report
-                    .count_failure(&found.path, message.clone(), self.progress);
-                if !transient {
-                    self.remove_stale(found, *is_new);
-                    self.remember(found, checked, Outcome::Failed { message });
-                }
+            Prepared::Failed(error) => {
+                self.failed(file, checked, error);
                 return Ok(0);
             }
         };
-        self.report.bytes_read += read.bytes_read;
+        self.report.bytes_read += bytes_read;
         self.report.count_indexed(&found.kind);
-        let stored = self
-            .stored
-            .get(found.path.as_os_str())
-            .map(Stamp::of_stored);
-        if let Some(document) = stored {
-            if self.syncer.index.stored_hash(&found.path)? == Some(read.hash) {
-                // Only touched, or read again to be sure: the document is current.
-                self.remember(found, checked, Outcome::Current { document });
-                self.report.unchanged += 1;
-                return Ok(read.bytes_read);
-            }
-        }
-        let bytes = read.bytes_read;
-        let document = Document::from_file(found.clone(), read);
         if document.body.trim().is_empty() {
             self.report.without_text += 1;
         }
@@ -600,7 +569,7 @@ impl<'s, 'a> Run<'s, 'a> {
             inode: found.inode,
             checked,
         };
-        self.writer.add_file(&document, &freshness)?;
+        self.writer.add_analyzed(&document, &body, &freshness)?;
         if self.known.remove(found.path.as_os_str()).is_some() {
             self.known_changed = true;
         }
@@ -610,7 +579,52 @@ impl<'s, 'a> Run<'s, 'a> {
             self.report.updated += 1;
         }
         self.changed = true;
-        Ok(bytes)
+        Ok(bytes_read)
+    }
+
+    /// A file that could not be read: skipped (not something we index),
+    /// left for the next sync, or failed.
+    fn failed(&mut self, file: &ToRead, checked: SystemTime, error: ReadError) {
+        let ToRead { found, is_new, .. } = file;
+        if error.is_skip() {
+            let reason = error.skip_reason();
+            if let Some(reason) = &reason {
+                self.progress.skipped(&found.path, reason);
+            }
+            let label = reason.map_or_else(|| error.to_string(), |r| r.label());
+            self.remember(
+                found,
+                checked,
+                Outcome::Skipped {
+                    reason: label.clone(),
+                },
+            );
+            self.report.count_skip(label);
+            // No longer something we index (it became binary, say).
+            self.remove_stale(found, *is_new);
+            return;
+        }
+        if let ReadError::Interrupted { .. } = error {
+            // Not read: the next sync reads it.
+            self.report.interrupted = true;
+            return;
+        }
+        // It changed since it was read: what the index holds is not what
+        // the file says any more (a document overwritten by something
+        // broken, or deleted), and must not be found. A file being written,
+        // or a worker that failed, says nothing of the file: the next sync
+        // reads it again.
+        let transient = matches!(
+            error,
+            ReadError::ChangedWhileReading { .. } | ReadError::Worker { .. }
+        );
+        let message = error.to_string();
+        self.report
+            .count_failure(&found.path, message.clone(), self.progress);
+        if !transient {
+            self.remove_stale(found, *is_new);
+            self.remember(found, checked, Outcome::Failed { message });
+        }
     }
 
     /// Removes the document of a file that was indexed before and now
