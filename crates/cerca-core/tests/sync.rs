@@ -1066,3 +1066,61 @@ fn a_sync_with_nothing_to_do_commits_nothing_but_notes_its_time() {
     assert_eq!(fs::read(&meta).unwrap(), committed, "no commit");
     assert!(index.last_sync().unwrap().expect("noted") > first);
 }
+
+/// The same folder synced with one reading thread and with several: the
+/// same documents, counts and hits (the pipeline's threads finish files in
+/// any order; nothing may depend on it).
+#[test]
+fn how_many_threads_read_changes_nothing() {
+    let docs_dir = tempfile::tempdir().unwrap();
+    let docs = docs_dir.path();
+    let words = ["riccio", "esercitazione", "città", "perché", "dell'energia"];
+    for i in 0..120 {
+        let word = words[i % words.len()];
+        let body = format!("Nota {i}: {word} e ancora {word}.\n").repeat(1 + i % 7);
+        fs::write(docs.join(format!("n{i:03}.txt")), body).unwrap();
+    }
+    fs::write(docs.join("binario.txt"), b"\0\x01\x02 non testo").unwrap();
+    fs::write(docs.join("vuota.md"), "").unwrap();
+    let mut results = Vec::new();
+    for threads in [1, 4] {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Index::create(&dir.path().join("index")).unwrap();
+        let options = SyncOptions {
+            threads: Some(threads),
+            // Commits between files too.
+            commit_every_bytes: 500,
+            ..SyncOptions::default()
+        };
+        let report = sync_roots(&index, &roots(&[docs]), &options);
+        let mut stored: Vec<(PathBuf, u64)> = index
+            .stored_files()
+            .unwrap()
+            .into_iter()
+            .map(|file| (file.path, file.size))
+            .collect();
+        stored.sort();
+        let found: Vec<(usize, Vec<PathBuf>)> = ["riccio", "esercitazioni", "citta", "energia*"]
+            .iter()
+            .map(|query| {
+                let mut paths: Vec<PathBuf> =
+                    hits(&index, query).into_iter().map(|h| h.path).collect();
+                paths.sort();
+                (count(&index, query), paths)
+            })
+            .collect();
+        let counts = (
+            report.added,
+            report.skipped,
+            report.failed,
+            report.without_text,
+        );
+        results.push((counts, stored, found));
+    }
+    assert_eq!(
+        results[0].0,
+        (121, 1, 0, 1),
+        "added, skipped, failed, without text"
+    );
+    assert_eq!(results[0], results[1]);
+}
