@@ -1,6 +1,6 @@
 //! Walking a root folder: which files to read, which to skip and why.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -181,6 +181,8 @@ pub fn walk(root: &Path, options: &WalkOptions, extractors: &Extractors) -> Walk
             path: root.to_path_buf(),
             error,
         }),
+        ahead: VecDeque::new(),
+        follow_symlinks: options.follow_symlinks,
         root: root.to_path_buf(),
         hidden: options.hidden,
         max_file_size: options.max_file_size,
@@ -196,6 +198,10 @@ pub fn walk(root: &Path, options: &WalkOptions, extractors: &Extractors) -> Walk
 pub struct Walk {
     inner: Option<walkdir::IntoIter>,
     pending: Option<WalkEvent>,
+    /// Entries examined, in walk order, whose files may still need their
+    /// metadata: taken a batch at a time, on several threads.
+    ahead: VecDeque<Ahead>,
+    follow_symlinks: bool,
     root: PathBuf,
     hidden: bool,
     max_file_size: u64,
@@ -223,7 +229,8 @@ impl Walk {
         })?;
         let inner = walkdir::WalkDir::new(&canonical)
             .follow_links(options.follow_symlinks)
-            .sort_by_file_name()
+            // As `sort_by_file_name`, which parses both paths at every comparison.
+            .sort_by(|a, b| file_name_bytes(a.path()).cmp(file_name_bytes(b.path())))
             .into_iter();
         let ignores = options
             .ignore_files
@@ -231,6 +238,8 @@ impl Walk {
         Ok(Walk {
             inner: Some(inner),
             pending: None,
+            ahead: VecDeque::new(),
+            follow_symlinks: options.follow_symlinks,
             root: canonical,
             hidden: options.hidden,
             max_file_size: options.max_file_size,
@@ -260,15 +269,16 @@ impl Walk {
         }
     }
 
-    /// Examines one entry: `None` for folders to enter silently.
-    fn event(&mut self, entry: walkdir::DirEntry) -> Option<WalkEvent> {
+    /// Examines one entry: `None` for folders to enter silently; a file to
+    /// read still needs its metadata.
+    fn examine(&mut self, entry: walkdir::DirEntry) -> Option<Ahead> {
         let path = entry.path();
         let file_type = entry.file_type();
         let skipped = |reason| {
-            Some(WalkEvent::Skipped {
+            Some(Ahead::Event(WalkEvent::Skipped {
                 path: path.to_path_buf(),
                 reason,
-            })
+            }))
         };
         if entry.depth() > 0 && !self.hidden && is_hidden(entry.file_name()) {
             if file_type.is_dir() {
@@ -328,41 +338,118 @@ impl Walk {
         if !self.supported.contains(&kind) {
             return skipped(SkipReason::UnsupportedKind(kind));
         }
-        let failed = |source| {
-            Some(WalkEvent::Failed {
-                path: path.to_path_buf(),
-                error: ReadError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                },
-            })
+        Some(Ahead::File {
+            path: entry.into_path(),
+            kind,
+            metadata: None,
+        })
+    }
+
+    /// The event of a file to read, given its metadata.
+    fn file_event(
+        &self,
+        path: PathBuf,
+        kind: String,
+        metadata: io::Result<fs::Metadata>,
+    ) -> WalkEvent {
+        let failed = |path: PathBuf, source| WalkEvent::Failed {
+            path: path.clone(),
+            error: ReadError::Io { path, source },
         };
-        let metadata = match entry.metadata() {
+        let metadata = match metadata {
             Ok(metadata) => metadata,
-            Err(error) => {
-                return failed(
-                    error
-                        .into_io_error()
-                        .unwrap_or_else(|| io::Error::other("metadata unavailable")),
-                )
-            }
+            Err(error) => return failed(path, error),
         };
         let size = metadata.len();
         if size > self.max_file_size {
-            return skipped(SkipReason::TooLarge {
-                size,
-                limit: self.max_file_size,
-            });
+            return WalkEvent::Skipped {
+                path,
+                reason: SkipReason::TooLarge {
+                    size,
+                    limit: self.max_file_size,
+                },
+            };
         }
         if let Err(error) = metadata.modified() {
-            return failed(error);
+            return failed(path, error);
         }
-        Some(WalkEvent::File(FoundFile::new(
-            path.to_path_buf(),
-            &metadata,
-            kind,
-        )))
+        WalkEvent::File(FoundFile::new(path, &metadata, kind))
     }
+
+    /// Examines the next entries, up to [`AHEAD`] of them, and takes the
+    /// metadata of their files on several threads: on a warm cache, the
+    /// kernel's `statx` of each file is most of a walk.
+    fn look_ahead(&mut self) {
+        while self.ahead.len() < AHEAD {
+            let Some(inner) = self.inner.as_mut() else {
+                break;
+            };
+            let Some(entry) = inner.next() else {
+                self.inner = None;
+                break;
+            };
+            let ahead = match entry {
+                Ok(entry) => self.examine(entry),
+                Err(error) => Some(Ahead::Event(walkdir_event(error))),
+            };
+            self.ahead.extend(ahead);
+        }
+        let follow = self.follow_symlinks;
+        let mut files: Vec<(&Path, &mut Option<io::Result<fs::Metadata>>)> = self
+            .ahead
+            .iter_mut()
+            .filter_map(|ahead| match ahead {
+                Ahead::File {
+                    path,
+                    metadata: metadata @ None,
+                    ..
+                } => Some((path.as_path(), metadata)),
+                _ => None,
+            })
+            .collect();
+        let stat = |(path, metadata): &mut (&Path, &mut Option<io::Result<fs::Metadata>>)| {
+            **metadata = Some(match follow {
+                true => fs::metadata(path),
+                false => fs::symlink_metadata(path),
+            });
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if threads < 2 || files.len() < 2 * STAT_CHUNK {
+            files.iter_mut().for_each(stat);
+            return;
+        }
+        let chunk = files.len().div_ceil(threads).max(STAT_CHUNK);
+        std::thread::scope(|scope| {
+            for part in files.chunks_mut(chunk) {
+                scope.spawn(move || part.iter_mut().for_each(stat));
+            }
+        });
+    }
+}
+
+/// How many entries a walk examines ahead of the one it reports.
+const AHEAD: usize = 1024;
+/// Fewer files than twice this are not worth a thread.
+const STAT_CHUNK: usize = 64;
+
+/// An entry examined ahead of its turn.
+enum Ahead {
+    Event(WalkEvent),
+    /// A file to read, once its metadata (taken ahead) says how big it is.
+    File {
+        path: PathBuf,
+        kind: String,
+        metadata: Option<io::Result<fs::Metadata>>,
+    },
+}
+
+/// The bytes of a path's last component (the whole path if it has no `/`).
+fn file_name_bytes(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    bytes
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(bytes, |slash| &bytes[slash + 1..])
 }
 
 impl Iterator for Walk {
@@ -372,13 +459,19 @@ impl Iterator for Walk {
         if let Some(event) = self.pending.take() {
             return Some(event);
         }
-        loop {
-            let entry = match self.inner.as_mut()?.next()? {
-                Ok(entry) => entry,
-                Err(error) => return Some(walkdir_event(error)),
-            };
-            if let Some(event) = self.event(entry) {
-                return Some(event);
+        if self.ahead.is_empty() {
+            self.look_ahead();
+        }
+        match self.ahead.pop_front()? {
+            Ahead::Event(event) => Some(event),
+            Ahead::File {
+                path,
+                kind,
+                metadata,
+            } => {
+                let metadata =
+                    metadata.unwrap_or_else(|| Err(io::Error::other("metadata unavailable")));
+                Some(self.file_event(path, kind, metadata))
             }
         }
     }
@@ -471,6 +564,50 @@ fn walkdir_event(error: walkdir::Error) -> WalkEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// More files than one thread stats, in folders of their own, with a
+    /// few to skip: every file once, in name order within each folder, with
+    /// its own size, as one stat at a time gave them.
+    #[test]
+    fn files_stated_ahead_come_in_order_with_their_own_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["a", "b"] {
+            fs::create_dir(dir.path().join(folder)).unwrap();
+            for i in (0..AHEAD + 300).rev() {
+                let name = format!("{folder}/{i:05}.txt");
+                fs::write(dir.path().join(&name), "x".repeat(i % 50)).unwrap();
+            }
+            fs::write(dir.path().join(folder).join("foto.jpg"), "").unwrap();
+        }
+        fs::write(dir.path().join("a/00007.txt"), "y".repeat(5000)).unwrap();
+        let options = WalkOptions {
+            max_file_size: 4000,
+            ..WalkOptions::default()
+        };
+        let root = fs::canonicalize(dir.path()).unwrap();
+        let mut files = Vec::new();
+        let mut skipped = Vec::new();
+        for event in walk(&root, &options, &Extractors::default()) {
+            match event {
+                WalkEvent::File(found) => {
+                    let expected = fs::metadata(&found.path).unwrap().len();
+                    assert_eq!(found.size, expected, "{}", found.path.display());
+                    files.push(found.path.strip_prefix(&root).unwrap().to_path_buf());
+                }
+                WalkEvent::Skipped { path, reason } => skipped.push((
+                    path.strip_prefix(&root).unwrap().to_path_buf(),
+                    reason.label(),
+                )),
+                WalkEvent::Failed { path, error } => panic!("{}: {error}", path.display()),
+            }
+        }
+        assert_eq!(files.len(), 2 * (AHEAD + 300) - 1);
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted, "name order");
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(skipped[0].0.ends_with("a/00007.txt"), "{skipped:?}");
+    }
 
     fn set(patterns: &[&str]) -> GlobSet {
         let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
