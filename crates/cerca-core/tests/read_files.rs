@@ -937,18 +937,17 @@ fn ignore_files_are_honoured_as_ripgrep_does() {
         include: vec!["*.txt".into(), "*.md".into(), "*.log".into()],
         ..WalkOptions::default()
     };
-    let supported = |names: Vec<String>| -> Vec<String> {
-        names.into_iter().filter(|n| !n.ends_with(".log")).collect()
-    };
     let found = found_names(&events(&repo, &options), &repo);
-    // `.ignore` re-includes what the `.gitignore` beside it excludes.
+    // `.ignore` re-includes what the `.gitignore` beside it excludes; `.log`
+    // files are text (a kind no extractor claims is read as text).
     assert_eq!(
-        supported(found),
+        found,
         [
             "altro/bozza.md",
             "nota.txt",
             "sotto/bozza.md",
-            "sotto/testo.md"
+            "sotto/testo.md",
+            "tieni.log"
         ]
     );
     let ignored: Vec<String> = skipped(&events(&repo, &options))
@@ -973,7 +972,7 @@ fn ignore_files_are_honoured_as_ripgrep_does() {
         ignore_files: false,
         ..options.clone()
     };
-    assert_eq!(found_names(&events(&repo, &all), &repo).len(), 7);
+    assert_eq!(found_names(&events(&repo, &all), &repo).len(), 9);
 }
 
 #[test]
@@ -991,5 +990,84 @@ fn a_gitignore_outside_a_repository_does_not_count_an_ignore_file_does() {
     assert_eq!(
         found_names(&events(dir.path(), &WalkOptions::default()), dir.path()),
         ["a.txt"]
+    );
+}
+
+#[test]
+fn kinds_no_extractor_claims_are_read_as_text_unless_binary_by_name() {
+    let dir = tempdir();
+    write_tree(
+        dir.path(),
+        &[
+            ("verbale 12.03.2024", "Il verbale della riunione."),
+            ("LEGGIMI.Debian", "Note per Debian."),
+            ("server.log", "errore del server"),
+            ("foto.jpg", "not read"),
+            ("archivio.zip", "not read"),
+            ("strano.xyz", "\0\u{1}\u{2} dati binari"),
+        ],
+    );
+    let events = events(dir.path(), &WalkOptions::default());
+    let found = found_names(&events, dir.path());
+    assert_eq!(
+        found,
+        [
+            "LEGGIMI.Debian",
+            "server.log",
+            "strano.xyz",
+            "verbale 12.03.2024"
+        ]
+    );
+    let reasons: Vec<(String, String)> = skipped(&events)
+        .into_iter()
+        .map(|(name, reason)| (name, reason.to_string()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "archivio.zip".to_string(),
+                "unsupported kind .zip".to_string()
+            ),
+            ("foto.jpg".to_string(), "unsupported kind .jpg".to_string()),
+        ]
+    );
+    // Read as text, with the kind of their name; binary content is found on reading.
+    let extractors = Extractors::default();
+    let read = |name: &str| {
+        let path = dir.path().join(name);
+        let found = FoundFile::new(
+            path.clone(),
+            &fs::metadata(&path).unwrap(),
+            extractors.kind_of(&path),
+        );
+        read_file(&found, &extractors, &ReadLimits::default())
+    };
+    let verbale = read("verbale 12.03.2024").unwrap();
+    assert_eq!(verbale.extracted.body, "Il verbale della riunione.");
+    assert!(matches!(read("strano.xyz"), Err(ReadError::Binary { .. })));
+}
+
+#[test]
+fn a_cerca_index_inside_a_folder_is_passed_over_whole() {
+    let dir = tempdir();
+    write_tree(
+        dir.path(),
+        &[
+            ("nota.txt", "testo"),
+            ("indice/cerca-index.json", "{\"format\": 4}"),
+            ("indice/meta.json", "{}"),
+            ("indice/abc.store", "x"),
+        ],
+    );
+    let events = events(dir.path(), &WalkOptions::default());
+    assert_eq!(found_names(&events, dir.path()), ["nota.txt"]);
+    let reasons: Vec<(String, String)> = skipped(&events)
+        .into_iter()
+        .map(|(name, reason)| (name, reason.to_string()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [("indice".to_string(), "a cerca index".to_string())]
     );
 }

@@ -152,16 +152,22 @@ fn the_sync_reads_files_with_the_callers_extractors() {
         at(0),
     );
     let report = sync(&index, &[&docs]);
-    assert_eq!(report.skipped, 1, "no built-in reader for .csv");
+    assert_eq!(report.added, 1, "no built-in reader for .csv: read as text");
+    assert_eq!(count(&index, "title:tabella"), 0);
 
+    write_at(
+        &docs.join("dati.csv"),
+        "comune;abitanti\nBologna;390001\n",
+        at(1),
+    );
     let mut extractors = Extractors::default();
     extractors.register(Box::new(Csv));
     let report = Syncer::new(&index)
         .with_extractors(extractors)
         .sync(&[], &mut NoProgress)
         .unwrap();
-    assert_eq!(report.added, 1, "{report:?}");
-    assert_eq!(count(&index, "bologna"), 1);
+    assert_eq!(report.updated, 1, "{report:?}");
+    assert_eq!(count(&index, "title:tabella bologna"), 1);
 }
 
 #[test]

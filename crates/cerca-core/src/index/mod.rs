@@ -34,7 +34,7 @@ pub use writer::IndexWriter;
 /// The on-disk format this version writes and reads.
 pub const FORMAT_VERSION: u32 = 4;
 /// The file that marks a directory as a cerca index.
-pub(crate) const MARKER_FILE: &str = "cerca-index.json";
+pub(crate) const MARKER_FILE: &str = crate::read::INDEX_MARKER_FILE;
 /// tantivy's record of the last commit.
 pub(crate) const META_FILE: &str = "meta.json";
 /// Memory the writer may use per indexing thread.

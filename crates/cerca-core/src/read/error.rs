@@ -151,6 +151,9 @@ pub enum SkipReason {
     /// Binary content: only known once read, see [`ReadError::Binary`] and
     /// [`ReadError::skip_reason`]; the walk itself never reports it.
     Binary,
+    /// A cerca index (a folder holding `cerca-index.json`): its files are
+    /// the index's, not documents (reported once, and not entered).
+    IndexDirectory,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -170,6 +173,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::BrokenSymlink => f.write_str("broken symbolic link"),
             SkipReason::NotRegularFile => f.write_str("not a regular file"),
             SkipReason::Binary => f.write_str("binary content"),
+            SkipReason::IndexDirectory => f.write_str("a cerca index"),
         }
     }
 }

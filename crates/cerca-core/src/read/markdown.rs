@@ -94,12 +94,16 @@ pub fn split_front_matter(text: &str) -> (FrontMatter, &str) {
             return (front, lines.rest());
         }
         // Only top-level keys: indented lines belong to nested values.
-        if line.starts_with(char::is_whitespace) {
+        if line.starts_with(char::is_whitespace) || line.starts_with(['#', '-', '[']) {
             continue;
         }
         let separator = if toml { '=' } else { ':' };
-        let Some((key, value)) = line.split_once(separator) else {
-            continue;
+        let Some((key, value)) = line.split_once(separator).filter(|(key, value)| {
+            is_front_matter_key(key)
+                && (toml || value.is_empty() || value.starts_with(char::is_whitespace))
+        }) else {
+            // Prose between two rules (`---`) is no front matter.
+            return (FrontMatter::default(), text);
         };
         let key = key.trim().trim_matches(['"', '\'']);
         let value = front_matter_value(value, toml);
@@ -114,6 +118,16 @@ pub fn split_front_matter(text: &str) -> (FrontMatter, &str) {
     }
     // Never closed: not front matter (e.g. a thematic break).
     (FrontMatter::default(), text)
+}
+
+/// A key as YAML and TOML front matter write them: a name, maybe quoted or dotted.
+fn is_front_matter_key(key: &str) -> bool {
+    let key = key.trim();
+    !key.is_empty()
+        && key.chars().count() <= 60
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"' | '\''))
 }
 
 /// A scalar value: quoted (`"…"` with simple escapes, `'…'` with `''`), or plain up to a

@@ -239,8 +239,32 @@ impl Extractors {
     }
 
     /// The extractor for a kind (a lower-case extension, `""` for none), if any.
+    ///
+    /// A kind no extractor claims is read as a file without extension is
+    /// (plain text, and skipped as binary if it is not), unless it is a kind
+    /// known to be binary ([`is_binary_kind`]): names with dots
+    /// (`verbale 12.03.2024`, `LEGGIMI.Debian`) and text kinds of their own
+    /// (`.log`, `.csv`) are text.
+    ///
+    /// ```
+    /// use cerca_core::read::Extractors;
+    ///
+    /// let extractors = Extractors::default();
+    /// assert!(extractors.for_kind("2024").is_some());
+    /// assert!(extractors.for_kind("jpg").is_none());
+    /// ```
     pub fn for_kind(&self, kind: &str) -> Option<&dyn Extractor> {
-        self.entry(kind).map(|e| e.extractor.as_ref())
+        let entry = match self.entry(kind) {
+            Some(entry) => entry,
+            None if is_binary_kind(kind) => return None,
+            None => self.entry("")?,
+        };
+        Some(entry.extractor.as_ref())
+    }
+
+    /// Whether files of this kind are read (by their own extractor, or as text).
+    pub fn reads_kind(&self, kind: &str) -> bool {
+        self.for_kind(kind).is_some()
     }
 
     /// The kind of a path: its lower-case extension, or `""` when it has none
@@ -256,6 +280,26 @@ impl Extractors {
         kinds
     }
 }
+
+/// Kinds that are binary by definition (images, audio and video, archives,
+/// programs, fonts, databases, office formats cerca does not read): passed
+/// over by name, never read to find out.
+pub fn is_binary_kind(kind: &str) -> bool {
+    const BINARY_KINDS: &[&str] = &[
+        "7z", "a", "aac", "apk", "avi", "bin", "bmp", "bz2", "cab", "class", "db", "deb", "dll",
+        "dmg", "doc", "dylib", "eot", "exe", "flac", "flv", "gif", "gz", "heic", "ico", "img",
+        "iso", "jar", "jpeg", "jpg", "lz", "lz4", "lzma", "m4a", "m4v", "mdb", "mkv", "mo", "mov",
+        "mp3", "mp4", "o", "obj", "odg", "odp", "ods", "oga", "ogg", "ogv", "opus", "otf", "png",
+        "ppt", "pptx", "psd", "pyc", "pyo", "rar", "rpm", "so", "sqlite", "sqlite3", "tar", "tgz",
+        "tif", "tiff", "ttf", "war", "wasm", "wav", "webm", "webp", "wma", "wmv", "woff", "woff2",
+        "xcf", "xls", "xlsx", "xz", "zip", "zst",
+    ];
+    BINARY_KINDS.binary_search(&kind).is_ok()
+}
+
+/// The file every cerca index directory holds: the walk never enters a
+/// folder that has one (an index inside an indexed folder is not text).
+pub(crate) const INDEX_MARKER_FILE: &str = "cerca-index.json";
 
 /// The kind of a path: its lower-case extension, or `""` when it has none.
 pub(crate) fn kind_of(path: &Path) -> String {

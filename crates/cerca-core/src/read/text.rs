@@ -1,10 +1,15 @@
 //! Plain text: `.txt` and files without extension.
 //!
-//! A header `date YYYY-MM-DD` at the very start (after optional whitespace), followed by
+//! YAML (`---`) or TOML (`+++`) front matter at the very start, as in Markdown, gives the
+//! title and the date and is not part of the body (see
+//! [`split_front_matter`](super::markdown::split_front_matter)). A header
+//! `date YYYY-MM-DD` at the very start (after optional whitespace), followed by
 //! whitespace or the end, gives the date and is removed from the body; an impossible date
-//! (`date 2025-13-40`) is no header and the text stays as is. The title is derived from
-//! the first non-blank line by [`title_from_text`]. The body keeps the title's text.
+//! (`date 2025-13-40`) is no header and the text stays as is. Otherwise the title is derived
+//! from the first line with a letter or digit by [`title_from_text`]. The body keeps the
+//! title's text.
 
+use super::markdown::split_front_matter;
 use super::{decode, ExtractError, Extracted, Extractor};
 
 /// Titles longer than this many characters are cut at a word boundary and end in `…`.
@@ -39,15 +44,18 @@ impl Extractor for TextExtractor {
 
 /// Title, body and date of already decoded plain text (see the module doc).
 pub fn extract_text(text: String) -> Extracted {
-    let (date, body) = match split_date_header(&text) {
-        Some((date, rest)) => (Some(date), rest.to_string()),
-        None => (None, text),
+    let (front, rest) = split_front_matter(&text);
+    let (date, body) = match split_date_header(rest) {
+        Some((date, rest)) => (Some(date), rest),
+        None => (None, rest),
     };
-    Extracted {
-        title: title_from_text(&body),
-        body,
-        date,
-    }
+    let title = front.title.or_else(|| title_from_text(body));
+    let date = front.date.or(date);
+    let body = match body.len() == text.len() {
+        true => text,
+        false => body.to_string(),
+    };
+    Extracted { title, body, date }
 }
 
 /// Splits a leading `date YYYY-MM-DD` header off `text`: the date and the rest with its
@@ -107,7 +115,8 @@ pub fn parse_date_prefix(s: &str) -> Option<time::Date> {
     time::Date::from_calendar_date(year, month, day).ok()
 }
 
-/// A title from text: the first non-blank line; if longer than
+/// A title from text: the first line with a letter or a digit (not a rule of
+/// `---` or `***`, not a line of dot leaders); if longer than
 /// [`TITLE_LONG_LINE_CHARS`], its first sentence (cut after the first `. `, `? ` or `! `
 /// found past [`TITLE_MIN_SENTENCE_CHARS`], keeping the punctuation); in any case at
 /// most [`TITLE_MAX_CHARS`], cut at a word boundary and ended by `…`.
@@ -121,7 +130,10 @@ pub fn parse_date_prefix(s: &str) -> Option<time::Date> {
 /// assert_eq!(title_from_text(" \n "), None);
 /// ```
 pub fn title_from_text(text: &str) -> Option<String> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|line| line.chars().any(char::is_alphanumeric))?;
     Some(title_from_line(line))
 }
 
@@ -235,6 +247,28 @@ mod tests {
             let x = extract_text(no.to_string());
             assert_eq!((x.date, x.body.as_str()), (None, no), "{no:?}");
         }
+    }
+
+    #[test]
+    fn front_matter_gives_title_and_date_and_leaves_the_body() {
+        let text = "---\ndescription: 'Altre informazioni su: C28272'\ntitle: Avviso C28272\nms.date: 11/04/2016\ndate: 2016-11-04\nf1_keywords:\n- C28272\n---\n\n# C28272\n\nIl testo.\n";
+        let x = extract_text(text.to_string());
+        assert_eq!(x.title.as_deref(), Some("Avviso C28272"));
+        assert_eq!(x.date.map(|d| d.to_string()), ymd("2016-11-04"));
+        assert!(x.body.starts_with("\n# C28272"), "{:?}", x.body);
+        assert!(!x.body.contains("description"));
+        // Without a title key: the first line of the body; the date header still counts.
+        let x = extract_text("+++\nweight = 3\n+++\ndate 2025-01-02 Testo\n".to_string());
+        assert_eq!(x.title.as_deref(), Some("Testo"));
+        assert_eq!(x.date.map(|d| d.to_string()), ymd("2025-01-02"));
+        // A rule that is not front matter stays text, and is no title.
+        let text = "---\nUn paragrafo qualsiasi, non YAML.\n---\nAltro.\n";
+        let x = extract_text(text.to_string());
+        assert_eq!(x.body, text);
+        assert_eq!(
+            x.title.as_deref(),
+            Some("Un paragrafo qualsiasi, non YAML.")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::ignore_files::IgnoreRules;
-use super::{kind_of, Extractors, ReadError, SkipReason, DEFAULT_MAX_FILE_SIZE};
+use super::{kind_of, Extractors, ReadError, SkipReason, DEFAULT_MAX_FILE_SIZE, INDEX_MARKER_FILE};
 
 /// How to walk a root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +189,7 @@ pub fn walk(root: &Path, options: &WalkOptions, extractors: &Extractors) -> Walk
         include: None,
         exclude: None,
         supported: HashSet::new(),
+        reads_other_kinds: false,
         skipped_folders: Vec::new(),
         ignores: None,
     })
@@ -207,7 +208,10 @@ pub struct Walk {
     max_file_size: u64,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// The kinds some extractor claims…
     supported: HashSet<String>,
+    /// …and whether the others (not binary by name) are read as text.
+    reads_other_kinds: bool,
     skipped_folders: Vec<PathBuf>,
     /// The `.gitignore`/`.ignore` rules in force, if they are honoured.
     ignores: Option<IgnoreRules>,
@@ -246,6 +250,8 @@ impl Walk {
             include,
             exclude,
             supported: extractors.kinds().into_iter().map(str::to_string).collect(),
+            // Files without extension are read as text: so are other kinds.
+            reads_other_kinds: extractors.for_kind("").is_some(),
             skipped_folders: Vec::new(),
             ignores,
         })
@@ -311,6 +317,10 @@ impl Walk {
                 self.skip_dir();
                 return None;
             }
+            if path.join(INDEX_MARKER_FILE).exists() {
+                self.skip_dir();
+                return skipped(SkipReason::IndexDirectory);
+            }
             if entry.depth() > 0 && excluded {
                 self.skip_dir();
                 return skipped(SkipReason::Excluded);
@@ -335,7 +345,9 @@ impl Walk {
             return skipped(SkipReason::NotRegularFile);
         }
         let kind = kind_of(path);
-        if !self.supported.contains(&kind) {
+        let read = self.supported.contains(&kind)
+            || (self.reads_other_kinds && !super::is_binary_kind(&kind));
+        if !read {
             return skipped(SkipReason::UnsupportedKind(kind));
         }
         Some(Ahead::File {
