@@ -1071,3 +1071,46 @@ fn a_cerca_index_inside_a_folder_is_passed_over_whole() {
         [("indice".to_string(), "a cerca index".to_string())]
     );
 }
+
+/// A page typeset by TeX through dvips and Ghostscript (`tests/fixtures/tex`,
+/// made by its `make.sh`): separate accents, ligatures, hyphenated line ends.
+/// Each word is found as often as `pdftotext` finds it (counts printed by
+/// `make.sh`, on NFC text).
+#[test]
+fn a_pdf_typeset_by_tex_reads_as_pdftotext_reads_it() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tex/tesi.pdf");
+    let extractors = Extractors::default();
+    let found = FoundFile::new(path.clone(), &fs::metadata(&path).unwrap(), "pdf");
+    let read = read_file(&found, &extractors, &ReadLimits::default()).unwrap();
+    let body = read.extracted.body.to_lowercase();
+    let words: Vec<&str> = body.split(|c: char| !c.is_alphanumeric()).collect();
+    let pdftotext = [
+        ("più", 4),
+        ("perché", 5),
+        ("modificare", 2),
+        ("figura", 3),
+        ("città", 2),
+        ("qualità", 3),
+        ("università", 2),
+        ("ufficio", 1),
+        ("affluenza", 1),
+        ("effetto", 1),
+        ("flusso", 1),
+        ("fiume", 1),
+        ("beneficio", 1),
+        ("internazionalizzazione", 1),
+        ("professionalmente", 1),
+        ("inequivocabilmente", 1),
+        ("contemporaneamente", 1),
+        ("devono", 1),
+    ];
+    for (word, expected) in pdftotext {
+        let found = words.iter().filter(|w| **w == word).count();
+        assert_eq!(found, expected, "{word} in {body}");
+    }
+    // Where pdftotext leaves a dotless i and a combining accent, the word is whole.
+    assert_eq!(words.iter().filter(|w| **w == "così").count(), 2, "{body}");
+    assert!(!body.contains(['`', '´', '\u{FB01}']), "{body}");
+    // dvips names the DVI file as the title: that is no title.
+    assert_eq!(read.extracted.title, None);
+}

@@ -45,6 +45,7 @@
 mod output;
 mod pages;
 mod streams;
+pub mod typeset;
 mod xref;
 
 use std::collections::HashMap;
@@ -103,7 +104,7 @@ impl Extractor for PdfExtractor {
         }
         let (title, date) = metadata(&doc);
         let sizes = streams::sanitize_streams(&mut doc).map_err(unreadable)?;
-        let body = text(&doc, &sizes, max_text_bytes)?;
+        let body = typeset::normalize(&text(&doc, &sizes, max_text_bytes)?);
         Ok(Extracted { title, body, date })
     }
 
@@ -163,10 +164,11 @@ fn metadata(doc: &Document) -> (Option<String>, Option<time::Date>) {
             .and_then(|o| doc.dereference(o).ok())
             .map(|(_, o)| o)
     };
+    // dvips gives the DVI file's name as the title: no title at all.
     let title = get(b"Title")
         .and_then(|o| decode_text_string(o).ok())
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|t| !t.is_empty());
+        .filter(|t| !t.is_empty() && !t.to_ascii_lowercase().ends_with(".dvi"));
     let date = [b"CreationDate".as_slice(), b"ModDate"]
         .into_iter()
         .find_map(|key| get(key).and_then(|o| o.as_str().ok()).and_then(pdf_date));
