@@ -86,10 +86,44 @@ fn accent_apostrophe_len(text: &str, start: usize, end: usize) -> usize {
         .chars()
         .next_back()
         .is_some_and(|c| is_apostrophe(c) || c == '\u{2018}');
-    if opened_by_quote {
+    if opened_by_quote || quote_is_open(text, start) {
         return 0;
     }
     apostrophe.len_utf8()
+}
+
+/// How far back on its line a word looks for a quote it may close.
+const QUOTE_LOOKBACK_BYTES: usize = 300;
+
+/// Whether a single quote opened earlier on the line (`'la sicurezza'`) is
+/// still open at `at`: then an apostrophe after a word closes it, and is no
+/// accent. A quote opens where an apostrophe starts a word (after a space or
+/// an opening bracket) and closes where one ends a word.
+fn quote_is_open(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(QUOTE_LOOKBACK_BYTES);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let line = &text[from..at];
+    let line = line
+        .rfind('\n')
+        .map_or(line, |newline| &line[newline + 1..]);
+    let mut open = 0usize;
+    let mut previous: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_apostrophe(c) || c == '\u{2018}' {
+            let after_word = previous.is_some_and(char::is_alphanumeric);
+            let before_word = chars.peek().is_some_and(|n| n.is_alphanumeric());
+            match (after_word, before_word) {
+                (false, true) => open += 1,
+                (true, false) => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = Some(c);
+    }
+    open > 0
 }
 
 /// Whitespace never inside a word. (U+202F, the narrow no-break space, can
@@ -264,6 +298,29 @@ mod tests {
             ["disse", "ciao", "e", "usci'"]
         );
         assert_eq!(words("l' embargo"), ["l", "embargo"]);
+        // The quote opened words before.
+        assert_eq!(
+            words("la 'sicurezza nazionale' e la 'sicurezza', poi perche'"),
+            [
+                "la",
+                "sicurezza",
+                "nazionale",
+                "e",
+                "la",
+                "sicurezza",
+                "poi",
+                "perche'"
+            ]
+        );
+        assert_eq!(
+            words("‘nella citta' vecchia"),
+            ["nella", "citta", "vecchia"],
+            "an open quote takes the apostrophe"
+        );
+        assert_eq!(
+            words("disse 'si'\npiu' tardi"),
+            ["disse", "si", "piu'", "tardi"]
+        );
     }
 
     /// The words of plain UAX #29 segmentation, as the tokenizer must give them.
