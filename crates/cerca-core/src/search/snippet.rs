@@ -206,11 +206,32 @@ fn render(text: &str, window: Range<usize>, matches: &[Match]) -> Snippet {
         .peekable();
     let mut open: Option<(usize, usize)> = None; // (snippet start, source end)
     let mut last_was_space = true;
-    for (i, c) in text[window.clone()].char_indices() {
+    let mut skip_until = window.start;
+    let shown = &text[window.clone()];
+    for (i, c) in shown.char_indices() {
         let at = window.start + i;
+        if at < skip_until {
+            continue;
+        }
         if open.is_none() {
             if let Some(m) = pending.next_if(|m| m.range.start == at) {
                 open = Some((out.len(), m.range.end));
+            }
+        }
+        if open.is_none() {
+            // Dot leaders of a table of contents, rules, heading anchors:
+            // layout, not text.
+            if c == '¶' {
+                continue;
+            }
+            if let Some(run) = leader_run(&shown[i..]) {
+                skip_until = at + run;
+                if !last_was_space {
+                    out.push(' ');
+                }
+                out.push_str("… ");
+                last_was_space = true;
+                continue;
             }
         }
         if c.is_whitespace() {
@@ -240,6 +261,31 @@ fn render(text: &str, window: Range<usize>, matches: &[Match]) -> Snippet {
     }
 }
 
+/// Characters that make dot leaders and rules (`. . . . 12`, `*****`, `=====`).
+const LEADERS: &[char] = &['.', '*', '=', '-', '_', '~', '#', '·', '…', '+'];
+/// A run of this many leader characters or more is layout.
+const LEADER_RUN: usize = 4;
+
+/// The length in bytes of a run of one leader character (single spaces
+/// between allowed) starting `text`, if the run is long enough to be layout.
+fn leader_run(text: &str) -> Option<usize> {
+    let first = text.chars().next().filter(|c| LEADERS.contains(c))?;
+    let mut count = 0;
+    let mut end = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == first {
+            count += 1;
+            end = i + c.len_utf8();
+        } else if c == ' ' && chars.peek().is_some_and(|&(_, n)| n == first) {
+            continue;
+        } else {
+            break;
+        }
+    }
+    (count >= LEADER_RUN).then_some(end)
+}
+
 fn floor_char_boundary(text: &str, at: usize) -> usize {
     if at >= text.len() {
         return text.len();
@@ -253,6 +299,20 @@ fn floor_char_boundary(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leaders_rules_and_anchors_are_left_out_of_snippets() {
+        let text = "Indice ¶\nInstallazione . . . . . . . . . . 12\n*****\nConfigurare i pacchetti ....... 14 e 1.2.3 fine";
+        let snippet = highlighter(&["install"], &[], &[]).snippet(text);
+        assert_eq!(
+            snippet.text,
+            "Indice Installazione … 12 … Configurare i pacchetti … 14 e 1.2.3 fine"
+        );
+        assert_eq!(
+            &snippet.text[snippet.highlights[0].clone()],
+            "Installazione"
+        );
+    }
 
     fn highlighter(stems: &[&str], prefixes: &[&str], fuzzy: &[(&str, u8)]) -> Highlighter {
         let stems = stems.iter().map(|s| QueryWord::Stems(vec![s.to_string()]));
