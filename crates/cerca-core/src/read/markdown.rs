@@ -187,7 +187,66 @@ fn front_matter_value(raw: &str, toml: bool) -> String {
 
 /// The text of markdown (see the module doc) and the text of its first heading.
 fn markdown_text(markdown: &str) -> (String, Option<String>) {
+    let markdown = without_fenced_divs(markdown);
+    let (body, heading) = commonmark_text(&markdown);
+    (
+        without_attributes(&body),
+        heading.map(|h| without_attributes(&h)),
+    )
+}
+
+/// Pandoc's and Quarto's fenced divs (`::: {.nota}` … `:::`): their fences are
+/// markup, their content text.
+fn without_fenced_divs(markdown: &str) -> std::borrow::Cow<'_, str> {
+    let is_fence = |line: &str| line.trim_start().starts_with(":::");
+    if !markdown.lines().any(is_fence) {
+        return markdown.into();
+    }
+    let mut kept = String::with_capacity(markdown.len());
+    for line in markdown.lines().filter(|line| !is_fence(line)) {
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept.into()
+}
+
+/// Attribute lists of pandoc, kramdown and Quarto (`{#id .classe key=val}`,
+/// `{:.classe}`) after spans, images and headings: markup, not text.
+fn without_attributes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let candidate = &rest[open + 1..];
+        let is_attributes = candidate.starts_with(['#', '.', ':'])
+            && candidate
+                .find(['}', '{', '\n'])
+                .is_some_and(|end| candidate.as_bytes()[end] == b'}' && end > 1);
+        if is_attributes {
+            let end = candidate.find('}').unwrap_or(0);
+            match rest[..open].strip_suffix(']') {
+                // A bracketed span, `[testo]{.classe}`: its brackets go too.
+                Some(span) => {
+                    out.push_str(span);
+                    if let Some(bracket) = out.rfind('[') {
+                        out.remove(bracket);
+                    }
+                }
+                None => out.push_str(&rest[..open]),
+            }
+            rest = &candidate[end + 1..];
+        } else {
+            out.push_str(&rest[..=open]);
+            rest = candidate;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of CommonMark (with tables, footnotes…) and of its first heading.
+fn commonmark_text(markdown: &str) -> (String, Option<String>) {
     let options = Options::ENABLE_TABLES
+        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -307,6 +366,17 @@ impl<'a> Iterator for LinesWithEnds<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pandoc_and_kramdown_markup_is_not_text() {
+        let md = "# Introduzione {#intro .unnumbered}\n\n::: {.callout-note}\nUna [nota]{.smallcaps} importante.\n:::\n\nTesto{: .classe} e `codice {x}` e {1, 2}.\n";
+        let x = extract_markdown(md);
+        assert_eq!(x.title.as_deref(), Some("Introduzione"));
+        assert_eq!(
+            x.body,
+            "Introduzione\nUna nota importante.\nTesto e codice {x} e {1, 2}.\n"
+        );
+    }
 
     fn date(x: &Extracted) -> Option<String> {
         x.date.map(|d| d.to_string())
