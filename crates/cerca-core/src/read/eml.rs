@@ -6,7 +6,9 @@
 //! `multipart/alternative` the `text/plain` part, else the `text/html` one turned into
 //! text by [`html_text`]); transfer encodings (quoted-printable, base64) and each part's
 //! charset are decoded by `mail-parser`. Attachments, including attached messages, are
-//! left out. Bytes that have no e-mail header at all are malformed.
+//! left out. Bytes that have no e-mail header at all are malformed. Headers written in raw
+//! 8-bit bytes that are not UTF-8 (old mailers) are read in the charset the message
+//! declares, else in Windows-1252.
 
 use mail_parser::MessageParser;
 
@@ -30,6 +32,48 @@ use super::{ExtractError, Extracted, Extractor};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EmlExtractor;
 
+/// The message with its header section in UTF-8: raw 8-bit headers that are
+/// not UTF-8 decoded with the first `charset=` the headers name, else
+/// Windows-1252 (which every byte decodes in). mail-parser reads raw header
+/// bytes as UTF-8 only.
+fn utf8_headers(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let end = [&b"\r\n\r\n"[..], b"\n\n"]
+        .iter()
+        .filter_map(|blank| {
+            bytes
+                .windows(blank.len())
+                .position(|w| w == *blank)
+                .map(|at| at + blank.len())
+        })
+        .min()
+        .unwrap_or(bytes.len());
+    let headers = &bytes[..end];
+    if headers.is_ascii() || std::str::from_utf8(headers).is_ok() {
+        return bytes.into();
+    }
+    let lower = headers.to_ascii_lowercase();
+    let declared = lower
+        .windows(8)
+        .position(|w| w == b"charset=")
+        .and_then(|at| {
+            let label: Vec<u8> = headers[at + 8..]
+                .iter()
+                .copied()
+                .skip_while(|&b| b == b'"')
+                .take_while(|&b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')
+                })
+                .collect();
+            encoding_rs::Encoding::for_label(&label)
+        })
+        .filter(|encoding| *encoding != encoding_rs::UTF_8);
+    let encoding = declared.unwrap_or(encoding_rs::WINDOWS_1252);
+    let (decoded, _, _) = encoding.decode(headers);
+    let mut message = decoded.into_owned().into_bytes();
+    message.extend_from_slice(&bytes[end..]);
+    message.into()
+}
+
 impl Extractor for EmlExtractor {
     fn extensions(&self) -> &'static [&'static str] {
         &["eml"]
@@ -40,8 +84,9 @@ impl Extractor for EmlExtractor {
             format: "eml",
             reason: reason.to_string(),
         };
+        let bytes = utf8_headers(bytes);
         let message = MessageParser::default()
-            .parse(bytes)
+            .parse(bytes.as_ref())
             .ok_or_else(|| malformed("not an e-mail message"))?;
         // mail-parser takes any first line for a header: require a real field name.
         let has_header = message.headers().iter().any(|h| {
@@ -86,6 +131,20 @@ mod tests {
         EmlExtractor
             .extract(eml.as_bytes())
             .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn raw_8_bit_headers_are_read_in_the_declared_charset_or_windows_1252() {
+        let latin1 = b"Subject: Fr\xe4sche e citt\xe0\r\nContent-Type: text/plain; charset=\"ISO-8859-15\"\r\n\r\nTesto \xe8.\r\n";
+        let x = EmlExtractor.extract(latin1).unwrap();
+        assert_eq!(x.title.as_deref(), Some("Fräsche e città"));
+        assert_eq!(x.body, "Testo è.\n");
+        let undeclared = b"Subject: Perch\xe9 no\r\nFrom: a@b.it\r\n\r\nCiao\r\n";
+        let x = EmlExtractor.extract(undeclared).unwrap();
+        assert_eq!(x.title.as_deref(), Some("Perché no"));
+        let utf8 = "Subject: Perché sì\r\n\r\nCiao\r\n";
+        let x = EmlExtractor.extract(utf8.as_bytes()).unwrap();
+        assert_eq!(x.title.as_deref(), Some("Perché sì"));
     }
 
     #[test]
