@@ -77,7 +77,24 @@ impl ItalianStemmer {
     }
 }
 
+/// Words Snowball conflates with others a reader keeps apart, and their own
+/// stems (the word itself): `perché` and `perciò` both stem to `perc`,
+/// `però` to `per` (the preposition), `cioè` to `cio` (`ciò`). Sorted.
+const EXCEPTIONS: &[(&str, &str)] = &[
+    ("cioe", "cioe"),
+    ("cioè", "cioè"),
+    ("perche", "perche"),
+    ("perché", "perché"),
+    ("percio", "percio"),
+    ("perciò", "perciò"),
+    ("pero", "pero"),
+    ("però", "però"),
+];
+
 fn snowball(stemmer: &Stemmer, word: &str) -> String {
+    if let Ok(at) = EXCEPTIONS.binary_search_by(|(exception, _)| (*exception).cmp(word)) {
+        return EXCEPTIONS[at].1.to_owned();
+    }
     let stem = stemmer.stem(word);
     match word.strip_prefix(DIVAN) {
         Some(rest) if !stem.starts_with(DIVAN) => divan_stem(rest),
@@ -142,6 +159,21 @@ mod tests {
         // bridges such gaps at query time.
         assert_eq!(stemmer.stem("militare"), "milit");
         assert_eq!(stemmer.stem("militari"), "militar");
+    }
+
+    #[test]
+    fn function_words_snowball_conflates_keep_stems_of_their_own() {
+        let mut stemmer = ItalianStemmer::new();
+        let stems: Vec<String> = ["perché", "perciò", "però", "per", "cioè", "ciò"]
+            .iter()
+            .map(|w| stemmer.stem(w))
+            .collect();
+        let mut distinct = stems.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), stems.len(), "{stems:?}");
+        assert_eq!(stemmer.stem("perche"), "perche");
+        assert!(EXCEPTIONS.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
     }
 
     #[test]

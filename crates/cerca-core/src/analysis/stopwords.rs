@@ -476,7 +476,7 @@ const ANALYZED_TERMS: &[&str] = &[
     "nostr",
     "o",
     "per",
-    "perc",
+    "perche",
     "piu",
     "qual",
     "quand",
