@@ -795,3 +795,34 @@ fn a_panicking_extractor_is_reported_not_propagated() -> TestResult {
     }
     Ok(())
 }
+
+/// Page headers and footers, and comments, are text of the document too
+/// (after the body and the notes).
+#[test]
+fn docx_headers_footers_and_comments_are_read() {
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let header = format!(
+        r#"<?xml version="1.0"?><w:hdr {w}><w:p><w:r><w:t>Relazione riservata</w:t></w:r></w:p></w:hdr>"#
+    );
+    let footer = format!(
+        r#"<?xml version="1.0"?><w:ftr {w}><w:p><w:r><w:t>Ufficio tecnico, pagina</w:t></w:r></w:p></w:ftr>"#
+    );
+    let comments = format!(
+        r#"<?xml version="1.0"?><w:comments {w}><w:comment w:id="0" w:author="Anna"><w:p><w:r><w:t>Verificare il castoro</w:t></w:r></w:p></w:comment></w:comments>"#
+    );
+    let mut parts = docx_parts(FRASE, "Una nota sulla lontra.");
+    parts.push(("word/header1.xml", header.into_bytes()));
+    parts.push(("word/footer2.xml", footer.into_bytes()));
+    parts.push(("word/comments.xml", comments.into_bytes()));
+    // Not a header part: a folder's file of the same name is not read.
+    parts.push(("word/media/header9.xml", b"<x>no</x>".to_vec()));
+    let entries: Vec<(&str, &[u8])> = parts.iter().map(|(n, d)| (*n, d.as_slice())).collect();
+    let x = extract(&DocxExtractor, &zip(&entries));
+    assert!(
+        x.body.ends_with(
+            "Una nota sulla lontra.\nVerificare il castoro\nRelazione riservata\nUfficio tecnico, pagina\n"
+        ),
+        "{:?}",
+        x.body
+    );
+}

@@ -1,8 +1,9 @@
 //! DOCX (Office Open XML word processing): `.docx`, read with the bounded zip reading of
 //! [`zip_archive`](super::zip_archive) and `quick-xml`.
 //!
-//! Body: `word/document.xml` (required), then the footnotes (`word/footnotes.xml`) and
-//! endnotes (`word/endnotes.xml`) when present. The text of `w:t` runs, one line per
+//! Body: `word/document.xml` (required), then, when present, the footnotes
+//! (`word/footnotes.xml`), endnotes (`word/endnotes.xml`), comments (`word/comments.xml`),
+//! and the page headers and footers (`word/header*.xml`, `word/footer*.xml`). The text of `w:t` runs, one line per
 //! paragraph (`w:p`: headings, list items, table cells, text boxes…), `w:br`/`w:cr` as
 //! line breaks and `w:tab` as a space. Deleted text of tracked changes (`w:delText`),
 //! field instructions (`w:instrText`) and the fallback copies of `mc:AlternateContent`
@@ -39,10 +40,19 @@ impl Extractor for DocxExtractor {
         let document = archive.read("word/document.xml")?;
         body_text(&document, &mut lines)
             .map_err(|e| archive.malformed(format!("word/document.xml: {e}")))?;
-        for notes in ["word/footnotes.xml", "word/endnotes.xml"] {
-            if let Some(xml) = archive.read_optional(notes)? {
+        let mut parts: Vec<String> = [
+            "word/footnotes.xml",
+            "word/endnotes.xml",
+            "word/comments.xml",
+        ]
+        .map(str::to_owned)
+        .into();
+        parts.extend(archive.part_names("word/", "header", ".xml"));
+        parts.extend(archive.part_names("word/", "footer", ".xml"));
+        for part in parts {
+            if let Some(xml) = archive.read_optional(&part)? {
                 body_text(&xml, &mut lines)
-                    .map_err(|e| archive.malformed(format!("{notes}: {e}")))?;
+                    .map_err(|e| archive.malformed(format!("{part}: {e}")))?;
             }
         }
         let body = lines.finish();
@@ -55,7 +65,7 @@ impl Extractor for DocxExtractor {
     }
 }
 
-/// Appends the text of a WordprocessingML part (document, footnotes, endnotes).
+/// Appends the text of a WordprocessingML part (document, notes, comments, headers, footers).
 fn body_text(xml: &[u8], lines: &mut Lines) -> Result<(), String> {
     // Inside a `w:t`; inside a skipped element (its nesting depth, 0 = not skipping).
     let mut in_text = false;
@@ -83,7 +93,9 @@ fn body_text(xml: &[u8], lines: &mut Lines) -> Result<(), String> {
             }
             match name {
                 b"t" => in_text = false,
-                b"p" | b"tc" | b"tr" | b"footnote" | b"endnote" => lines.end_line(),
+                b"p" | b"tc" | b"tr" | b"footnote" | b"endnote" | b"comment" | b"hdr" | b"ftr" => {
+                    lines.end_line()
+                }
                 _ => {}
             }
         }

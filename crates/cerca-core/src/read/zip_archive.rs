@@ -68,6 +68,24 @@ impl<'a> Archive<'a> {
         })
     }
 
+    /// The names of the parts in `folder` (`word/`) whose file name starts
+    /// with `prefix` and ends with `suffix`, sorted.
+    pub(crate) fn part_names(&self, folder: &str, prefix: &str, suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .zip
+            .file_names()
+            .filter_map(|name| name.ok())
+            .filter(|name| {
+                name.strip_prefix(folder).is_some_and(|file| {
+                    !file.contains('/') && file.starts_with(prefix) && file.ends_with(suffix)
+                })
+            })
+            .map(|name| name.into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// The decompressed bytes of a part that must be there.
     pub(crate) fn read(&mut self, name: &str) -> Result<Vec<u8>, ExtractError> {
         self.read_optional(name)?
