@@ -1114,3 +1114,28 @@ fn a_pdf_typeset_by_tex_reads_as_pdftotext_reads_it() {
     // dvips names the DVI file as the title: that is no title.
     assert_eq!(read.extracted.title, None);
 }
+
+/// A regular file replaced by a FIFO between the walk and the read: opening
+/// the FIFO waited for a writer forever (the sync hung, holding the lock).
+#[test]
+fn a_file_replaced_by_a_fifo_after_the_walk_is_not_waited_for() {
+    let dir = tempdir();
+    let path = dir.path().join("nota.txt");
+    fs::write(&path, "testo").unwrap();
+    let found = FoundFile::new(path.clone(), &fs::metadata(&path).unwrap(), "txt");
+    fs::remove_file(&path).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = read_file(&found, &Extractors::default(), &ReadLimits::default());
+        let _ = send.send(read.map(|_| ()));
+    });
+    let read = receive
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the read returns instead of waiting for a writer");
+    assert!(
+        matches!(read, Err(ReadError::ChangedWhileReading { .. })),
+        "{read:?}"
+    );
+}

@@ -99,7 +99,8 @@ pub fn content_hash(bytes: &[u8]) -> u128 {
 ///
 /// In order: no extractor for `found.kind` → [`ReadError::UnsupportedKind`]; `found.size`
 /// over the limit → [`ReadError::TooLarge`] (not opened); the bytes are read (at most
-/// limit + 1) and the path stat'ed again: a size, modification or status-change time or inode
+/// limit + 1; a file that is no longer a regular one when opened → [`ReadError::ChangedWhileReading`],
+/// never waiting on a FIFO) and the path stat'ed again: a size, modification or status-change time or inode
 /// different from `found`'s → [`ReadError::ChangedWhileReading`]; a NUL byte in the first 8 KiB (not in
 /// UTF-16 with BOM, and unless the extractor [accepts binary](super::Extractor::accepts_binary))
 /// → [`ReadError::Binary`]; then extraction ([`ReadError::Extract`], also for an extractor
@@ -168,7 +169,12 @@ pub(crate) fn load(
         path: path.clone(),
         source,
     };
-    let file = File::open(path).map_err(io_error)?;
+    let file = open_regular(path).map_err(io_error)?;
+    // No longer the regular file the walk found (replaced by a FIFO, a
+    // device…): opening it did not wait, reading it must not either.
+    if !file.metadata().map_err(io_error)?.file_type().is_file() {
+        return Err(ReadError::ChangedWhileReading { path: path.clone() });
+    }
     let capacity = usize::try_from(found.size).unwrap_or(0);
     let mut bytes = Vec::with_capacity(capacity);
     file.take(limit.saturating_add(1))
@@ -183,6 +189,23 @@ pub(crate) fn load(
         return Err(ReadError::Binary { path: path.clone() });
     }
     Ok(bytes)
+}
+
+/// Opens a file for reading without waiting: a FIFO put in a regular file's
+/// place between the walk and the read would block `open` until a writer came.
+#[cfg(unix)]
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK changes nothing for a regular file's reads.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_regular(path: &Path) -> std::io::Result<File> {
+    File::open(path)
 }
 
 /// Extracts here: a panic becomes [`ExtractError::Panicked`], and text over the cap
