@@ -12,14 +12,15 @@
 //! 3. **postings**, on tantivy's indexing threads, which only split the
 //!    pre-analyzed terms (see [`PreAnalyzed`]).
 //!
-//! Memory is bounded by the queue between 1 and 2: at most
-//! [`QUEUED_PER_THREAD`] documents per thread wait there, each at most its
-//! root's `max_file_size` of text and about as much of terms; tantivy's own
-//! queue and memory budget bound stage 3.
+//! Memory is bounded between 1 and 2: at most [`QUEUED_PER_THREAD`]
+//! documents per thread wait there, and the files being read or waiting
+//! weigh at most [`MAX_BYTES_IN_FLIGHT`] together (a bigger file goes alone):
+//! a document holds its text and about as much again of terms. tantivy's
+//! own queue and memory budget bound stage 3.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
-use std::time::SystemTime;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, SystemTime};
 
 use super::ToRead;
 use crate::analysis::{PreAnalyzed, PreAnalyzer};
@@ -31,6 +32,8 @@ use crate::{Document, Index};
 pub(crate) const QUEUED_PER_THREAD: usize = 2;
 /// At most this many reading threads, whatever the machine.
 const MAX_THREADS: usize = 8;
+/// Files (by size) being read or waiting for the sync's thread, together.
+pub(crate) const MAX_BYTES_IN_FLIGHT: u64 = 64 << 20;
 
 /// What a reading thread made of a file.
 pub(super) enum Prepared {
@@ -51,6 +54,8 @@ pub(super) enum Prepared {
 pub(super) struct Done {
     /// Its place in the list of files.
     pub file: usize,
+    /// Its share of [`MAX_BYTES_IN_FLIGHT`], given back once it is taken.
+    weight: u64,
     /// When its reading started.
     pub checked: SystemTime,
     pub prepared: Result<Prepared>,
@@ -82,16 +87,18 @@ impl Pipeline<'_> {
         let threads = self.threads.clamp(1, MAX_THREADS).min(files.len().max(1));
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
+        let in_flight = InFlight::default();
         std::thread::scope(|scope| {
             let (sender, receiver) = mpsc::sync_channel(threads * QUEUED_PER_THREAD);
             for _ in 0..threads {
                 let sender = sender.clone();
-                let (next, stop) = (&next, &stop);
-                scope.spawn(move || self.read_files(files, next, stop, sender));
+                let (next, stop, in_flight) = (&next, &stop, &in_flight);
+                scope.spawn(move || self.read_files(files, next, stop, in_flight, sender));
             }
             drop(sender);
             let mut outcome = Ok(());
             for done in receiver.iter() {
+                in_flight.give_back(done.weight);
                 match each(done) {
                     Ok(true) => {}
                     Ok(false) => break,
@@ -103,6 +110,7 @@ impl Pipeline<'_> {
             }
             // Dropping the receiver ends the threads' next send.
             stop.store(true, Ordering::Relaxed);
+            in_flight.freed.notify_all();
             outcome
         })
     }
@@ -114,6 +122,7 @@ impl Pipeline<'_> {
         files: &[ToRead],
         next: &AtomicUsize,
         stop: &AtomicBool,
+        in_flight: &InFlight,
         sender: mpsc::SyncSender<Done>,
     ) {
         let mut reader = FileReader::new(Arc::clone(self.extractors), self.limits);
@@ -133,10 +142,15 @@ impl Pipeline<'_> {
             let Some(to_read) = files.get(file) else {
                 return;
             };
+            let weight = to_read.found.size.min(MAX_BYTES_IN_FLIGHT);
+            if !in_flight.take(weight, stop) {
+                return;
+            }
             let checked = SystemTime::now();
             let prepared = self.prepare(&mut reader, &mut analyzer, to_read);
             let done = Done {
                 file,
+                weight,
                 checked,
                 prepared,
             };
@@ -168,5 +182,62 @@ impl Pipeline<'_> {
             body,
             bytes_read,
         })
+    }
+}
+
+/// The bytes of the files being read or waiting (see [`MAX_BYTES_IN_FLIGHT`]).
+#[derive(Default)]
+struct InFlight {
+    bytes: Mutex<u64>,
+    freed: Condvar,
+}
+
+impl InFlight {
+    /// Waits until `weight` more bytes fit (at once when nothing is in
+    /// flight); `false` if the sync stops meanwhile.
+    fn take(&self, weight: u64, stop: &AtomicBool) -> bool {
+        let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        while *bytes > 0 && *bytes + weight > MAX_BYTES_IN_FLIGHT {
+            if stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            // Woken when bytes are given back; the timeout only re-checks `stop`.
+            bytes = match self.freed.wait_timeout(bytes, Duration::from_millis(100)) {
+                Ok((bytes, _)) => bytes,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        *bytes += weight;
+        true
+    }
+
+    fn give_back(&self, weight: u64) {
+        let mut bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
+        *bytes = bytes.saturating_sub(weight);
+        self.freed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_in_flight_weigh_at_most_the_budget_and_a_big_one_goes_alone() {
+        let in_flight = InFlight::default();
+        let stop = AtomicBool::new(false);
+        assert!(
+            in_flight.take(MAX_BYTES_IN_FLIGHT, &stop),
+            "alone, whatever its size"
+        );
+        stop.store(true, Ordering::Relaxed);
+        assert!(
+            !in_flight.take(1, &stop),
+            "no room: waits, until the sync stops"
+        );
+        in_flight.give_back(MAX_BYTES_IN_FLIGHT);
+        assert!(in_flight.take(MAX_BYTES_IN_FLIGHT / 2, &stop));
+        assert!(in_flight.take(MAX_BYTES_IN_FLIGHT / 2, &stop));
+        assert!(!in_flight.take(1, &stop));
     }
 }
