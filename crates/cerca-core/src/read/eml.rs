@@ -134,6 +134,13 @@ mod tests {
     }
 
     #[test]
+    fn utf_7_bodies_are_decoded() {
+        let eml = b"Subject: Nota\r\nContent-Type: text/plain; charset=utf-7\r\n\r\nLa citt+AOA- di Bologna +AOg- bella.\r\n";
+        let x = EmlExtractor.extract(eml).unwrap();
+        assert_eq!(x.body, "La città di Bologna è bella.\n");
+    }
+
+    #[test]
     fn raw_8_bit_headers_are_read_in_the_declared_charset_or_windows_1252() {
         let latin1 = b"Subject: Fr\xe4sche e citt\xe0\r\nContent-Type: text/plain; charset=\"ISO-8859-15\"\r\n\r\nTesto \xe8.\r\n";
         let x = EmlExtractor.extract(latin1).unwrap();

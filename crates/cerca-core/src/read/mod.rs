@@ -344,8 +344,8 @@ mod tests {
         assert_eq!(
             extractors.kinds(),
             vec![
-                "", "docx", "eml", "epub", "htm", "html", "markdown", "md", "odt", "pdf", "rtf",
-                "txt"
+                "", "docx", "eml", "epub", "fodt", "htm", "html", "markdown", "md", "odt", "pdf",
+                "rtf", "txt"
             ]
         );
         assert_eq!(extractors.kind_of(Path::new("a/b.TXT")), "txt");

@@ -1,5 +1,6 @@
 //! ODT (OpenDocument text): `.odt`, read with the bounded zip reading of
-//! [`zip_archive`](super::zip_archive) and `quick-xml`.
+//! [`zip_archive`](super::zip_archive) and `quick-xml`; and flat OpenDocument text
+//! (`.fodt`, one XML file holding the same parts: the office suites' "Flat XML").
 //!
 //! Body: `content.xml` (required): one line per paragraph and heading (`text:p`,
 //! `text:h`, also inside tables, lists and frames), `text:s` and `text:tab` as spaces,
@@ -8,12 +9,13 @@
 //! do not cut its sentences. Deleted text of tracked changes, the table of contents (a copy
 //! of the headings) and comments are left out.
 //!
-//! Title: `dc:title` of `meta.xml`, else the first line of the body (as for plain text).
-//! Date: `meta:creation-date`, else `dc:date` (the last modification).
+//! Title: `dc:title` of `meta.xml` (of `office:meta` in a flat file), else the first line
+//! of the body (as for plain text). Date: `meta:creation-date`, else `dc:date` (the last
+//! modification).
 
 use super::lines::Lines;
 use super::xml::{local, walk, xml_text, Node};
-use super::zip_archive::Archive;
+use super::zip_archive::{with_properties, Archive};
 use super::{ExtractError, Extracted, Extractor};
 
 /// Extractor for OpenDocument text (`odt`).
@@ -29,10 +31,19 @@ pub struct OdtExtractor;
 
 impl Extractor for OdtExtractor {
     fn extensions(&self) -> &'static [&'static str] {
-        &["odt"]
+        &["odt", "fodt"]
     }
 
     fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+        let trimmed = bytes.trim_ascii_start();
+        if trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<office:document") {
+            let malformed = |e: String| ExtractError::Malformed {
+                format: "fodt",
+                reason: e,
+            };
+            let body = body_text(bytes).map_err(malformed)?;
+            return with_properties(body, bytes, [b"creation-date", b"date"]).map_err(malformed);
+        }
         let mut archive = Archive::open(bytes, "odt")?;
         let content = archive.read("content.xml")?;
         let body =
@@ -127,6 +138,24 @@ fn body_text(xml: &[u8]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flat_odf_documents_are_read_as_odt() {
+        let fodt = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:meta><dc:title>Il verbale</dc:title><meta:creation-date>2024-03-12T10:00:00</meta:creation-date></office:meta>
+ <office:body><office:text><text:h text:outline-level="1">Riunione</text:h><text:p>Presenti: la giunta<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>Assente il sindaco.</text:p></text:note-body></text:note> al completo.</text:p></office:text></office:body>
+</office:document>"#;
+        let x = OdtExtractor.extract(fodt.as_bytes()).unwrap();
+        assert_eq!(x.title.as_deref(), Some("Il verbale"));
+        assert_eq!(x.date.map(|d| d.to_string()).as_deref(), Some("2024-03-12"));
+        assert_eq!(
+            x.body,
+            "Riunione\nPresenti: la giunta al completo.\nAssente il sindaco.\n"
+        );
+        let broken = OdtExtractor.extract(b"<?xml version=\"1.0\"?><office:document><text:p>x");
+        assert!(broken.is_err_and(|e| e.to_string().starts_with("malformed fodt content")));
+    }
 
     #[test]
     fn paragraphs_headings_tables_notes() {

@@ -118,24 +118,11 @@ impl<'a> Archive<'a> {
         part: &str,
         dates: [&[u8]; 2],
     ) -> Result<Extracted, ExtractError> {
-        let mut title = None;
-        let mut date = None;
-        if let Some(properties) = self.read_optional(part)? {
-            let found = first_texts(&xml_text(&properties), &[b"title", dates[0], dates[1]])
-                .map_err(|e| self.malformed(format!("{part}: {e}")))?;
-            let [found_title, first, second] =
-                <[Option<String>; 3]>::try_from(found).unwrap_or_default();
-            title = found_title;
-            date = first
-                .as_deref()
-                .and_then(parse_date_prefix)
-                .or_else(|| second.as_deref().and_then(parse_date_prefix));
+        match self.read_optional(part)? {
+            Some(properties) => with_properties(body, &properties, dates)
+                .map_err(|e| self.malformed(format!("{part}: {e}"))),
+            None => with_properties(body, b"", dates).map_err(|e| self.malformed(e)),
         }
-        Ok(Extracted {
-            title: title.or_else(|| title_from_text(&body)),
-            body,
-            date,
-        })
     }
 
     pub(crate) fn malformed(&self, reason: String) -> ExtractError {
@@ -196,6 +183,34 @@ fn zip_error(format: &'static str, context: &str, error: ZipError) -> ExtractErr
             reason: format!("{context}: {error}"),
         },
     }
+}
+
+/// A document's extraction from its `body` and the XML that holds its
+/// properties (`docProps/core.xml`, `meta.xml`, a flat ODF document): the
+/// first `title` element, else the body's first line, and the first of the
+/// two `dates` elements that parses.
+pub(crate) fn with_properties(
+    body: String,
+    properties: &[u8],
+    dates: [&[u8]; 2],
+) -> Result<Extracted, String> {
+    let mut title = None;
+    let mut date = None;
+    if !properties.is_empty() {
+        let found = first_texts(&xml_text(properties), &[b"title", dates[0], dates[1]])?;
+        let [found_title, first, second] =
+            <[Option<String>; 3]>::try_from(found).unwrap_or_default();
+        title = found_title;
+        date = first
+            .as_deref()
+            .and_then(parse_date_prefix)
+            .or_else(|| second.as_deref().and_then(parse_date_prefix));
+    }
+    Ok(Extracted {
+        title: title.or_else(|| title_from_text(&body)),
+        body,
+        date,
+    })
 }
 
 #[cfg(test)]

@@ -224,8 +224,8 @@ fn read_error(r: &mut impl Read) -> io::Result<ExtractError> {
 /// The `'static` name of a format the built-in extractors report (`"document"` for an
 /// unknown one: formats are only shown to people).
 fn known_format(format: &str) -> &'static str {
-    const FORMATS: [&str; 9] = [
-        "pdf", "docx", "odt", "epub", "rtf", "eml", "html", "markdown", "text",
+    const FORMATS: [&str; 10] = [
+        "pdf", "docx", "odt", "fodt", "epub", "rtf", "eml", "html", "markdown", "text",
     ];
     FORMATS
         .into_iter()
