@@ -663,3 +663,47 @@ fn accents_written_as_combining_marks_are_the_same_words() {
         );
     }
 }
+
+/// Content words whose Snowball stem is a stopword's (`alleati` and `alle`
+/// gave `alle`, `eroe` and `ero` gave `ero`, `comando` and `come` gave
+/// `com`) were dropped from queries as stopwords, and alone found every
+/// document with the stopword.
+#[test]
+fn content_words_stemmed_like_stopwords_are_neither_dropped_nor_confused() {
+    let index = Index::create_in_ram().unwrap();
+    let mut writer = index.writer().unwrap();
+    for (path, body) in [
+        (
+            "/a.txt",
+            "Gli alleati sbarcarono in Sicilia. L'eroe greco Achille.",
+        ),
+        (
+            "/b.txt",
+            "Ci vediamo alle sette, come ero solito fare; il greco antico.",
+        ),
+        ("/c.txt", "Il comando militare diede l'ordine."),
+    ] {
+        writer.add(&Document::new(path, "Nota", body)).unwrap();
+    }
+    writer.commit().unwrap();
+    let paths = |query: &str| -> Vec<PathBuf> {
+        let options = SearchOptions::default();
+        let mut paths: Vec<PathBuf> = index
+            .search(query, &options)
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+            .hits
+            .into_iter()
+            .map(|hit| hit.path)
+            .collect();
+        paths.sort();
+        paths
+    };
+    let a = vec![PathBuf::from("/a.txt")];
+    assert_eq!(paths("alleati"), a);
+    assert_eq!(paths("eroe"), a);
+    assert_eq!(paths("eroe greco"), a, "eroe must match too");
+    assert_eq!(paths("comando"), vec![PathBuf::from("/c.txt")]);
+    // The stopwords themselves are still found when a query is only them.
+    assert_eq!(paths("alle"), vec![PathBuf::from("/b.txt")]);
+    assert_eq!(paths("\"come ero\""), vec![PathBuf::from("/b.txt")]);
+}

@@ -30,7 +30,7 @@ fn every_word_of_the_official_list_gets_its_official_stem() {
         words.len()
     );
 
-    let mut stemmer = ItalianStemmer::new();
+    let stemmer = ItalianStemmer::new();
     let wrong: Vec<String> = words
         .iter()
         .zip(&stems)

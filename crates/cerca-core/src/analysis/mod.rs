@@ -9,7 +9,8 @@
 //! 4. [`ComposedAccents`]: `a` + U+0300 → `à` (Unicode NFC); after elision,
 //!    whose offsets follow the text's bytes, which composing changes.
 //! 5. [`LowerCaser`].
-//! 6. [`ItalianStemmer`]: Snowball Italian, `esercitazioni` → `esercit`.
+//! 6. [`ItalianStemmer`]: Snowball Italian, `esercitazioni` → `esercit`; a
+//!    stopword keeps its word, marked: `della` → `·della` ([`STOPWORD_MARK`]).
 //! 7. [`AccentFolding`]: after stemming, which needs the accents.
 //!
 //! A second analyzer, [`word_form_analyzer`], stops before stemming: it
@@ -44,7 +45,9 @@ pub use pre_analyzed::{
 };
 pub use rewrite::{RewritingStream, RewritingTokenizer, TokenRewrite};
 pub use stemmer::ItalianStemmer;
-pub use stopwords::{StopWords, QUERY_EXTRAS, SNOWBALL_ITALIAN};
+pub use stopwords::{
+    is_stopword, stopword_term, StopWords, QUERY_EXTRAS, SNOWBALL_ITALIAN, STOPWORD_MARK,
+};
 pub use tokenizer::{ItalianTokenStream, ItalianTokenizer};
 
 use tantivy::tokenizer::{
@@ -71,7 +74,7 @@ pub const MAX_WORD_BYTES: usize = 100;
 /// while let Some(token) = stream.next() {
 ///     terms.push(token.text.clone());
 /// }
-/// assert_eq!(terms, ["energ", "nell", "citt"]);
+/// assert_eq!(terms, ["energ", "·nelle", "citt"]);
 /// ```
 pub fn italian_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ItalianTokenizer)
@@ -209,7 +212,7 @@ impl WordAnalyzer {
 
     /// The term of a lower-case word, as the stemmed fields index it.
     pub fn term_of(&mut self, lowercase: &str) -> String {
-        fold_accents(self.stemmer.stem_ref(lowercase))
+        fold_accents(self.stemmer.term_stem(lowercase))
     }
 
     /// The terms of `text`, with their positions.
@@ -295,7 +298,7 @@ mod tests {
         let positions: Vec<_> = tokens.iter().map(|t| (t.0.as_str(), t.3)).collect();
         assert_eq!(
             positions,
-            [("il", 0), ("ministr", 1), ("dell", 2), ("difes", 3)]
+            [("·il", 0), ("ministr", 1), ("·della", 2), ("difes", 3)]
         );
     }
 

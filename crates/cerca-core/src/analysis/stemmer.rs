@@ -8,9 +8,11 @@ use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::Token;
 
 use super::rewrite::{token_filter_from_rewrite, TokenRewrite};
+use super::stopwords::{is_stopword, stopword_term};
 use super::word_cache::{ShortWord, WordCache};
 
-/// Replaces a lower-case word by its Snowball Italian stem.
+/// Replaces a lower-case word by the stem it is indexed under (see
+/// [`ItalianStemmer::term_stem`]).
 ///
 /// Each clone starts with an empty cache, so analyzers cloned for indexing
 /// threads do not share (or copy) one.
@@ -42,13 +44,17 @@ impl ItalianStemmer {
         }
     }
 
-    /// The stem of a lower-case `word`.
-    pub fn stem(&mut self, word: &str) -> String {
-        self.stem_ref(word).to_owned()
+    /// The Snowball Italian stem of a lower-case `word` (the official
+    /// algorithm's, word for word: a test holds it to the official list).
+    pub fn stem(&self, word: &str) -> String {
+        snowball(&self.stemmer, word)
     }
 
-    /// The stem of a lower-case `word`, without allocating when it is cached.
-    pub fn stem_ref(&mut self, word: &str) -> &str {
+    /// The stem a lower-case `word` is indexed under: its Snowball stem,
+    /// except for stopwords (their word, marked: [`STOPWORD_MARK`](super::STOPWORD_MARK))
+    /// and the few words Snowball conflates with others ([`EXCEPTIONS`]).
+    /// Cached: no allocation for a cached word.
+    pub fn term_stem(&mut self, word: &str) -> &str {
         let ItalianStemmer {
             stemmer,
             cache,
@@ -56,7 +62,7 @@ impl ItalianStemmer {
         } = self;
         let mut made = None;
         let cached = cache.get_or_make(word, || {
-            let stem = snowball(stemmer, word);
+            let stem = indexed_stem(stemmer, word);
             let short = ShortWord::new(&stem);
             made = Some(stem);
             short
@@ -64,16 +70,16 @@ impl ItalianStemmer {
         match cached {
             Some(stem) => stem.as_str(),
             None => {
-                *uncached = made.unwrap_or_else(|| snowball(stemmer, word));
+                *uncached = made.unwrap_or_else(|| indexed_stem(stemmer, word));
                 uncached
             }
         }
     }
 
-    /// The stem of a lower-case `word`, leaving the cache alone (for callers
-    /// that cache more than the stem).
-    pub(crate) fn stem_uncached(&self, word: &str) -> String {
-        snowball(&self.stemmer, word)
+    /// [`term_stem`](ItalianStemmer::term_stem), leaving the cache alone
+    /// (for callers that cache more than the stem).
+    pub(crate) fn term_stem_uncached(&self, word: &str) -> String {
+        indexed_stem(&self.stemmer, word)
     }
 }
 
@@ -91,10 +97,18 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("però", "però"),
 ];
 
-fn snowball(stemmer: &Stemmer, word: &str) -> String {
+/// See [`ItalianStemmer::term_stem`].
+fn indexed_stem(stemmer: &Stemmer, word: &str) -> String {
+    if is_stopword(word) {
+        return stopword_term(word);
+    }
     if let Ok(at) = EXCEPTIONS.binary_search_by(|(exception, _)| (*exception).cmp(word)) {
         return EXCEPTIONS[at].1.to_owned();
     }
+    snowball(stemmer, word)
+}
+
+fn snowball(stemmer: &Stemmer, word: &str) -> String {
     let stem = stemmer.stem(word);
     match word.strip_prefix(DIVAN) {
         Some(rest) if !stem.starts_with(DIVAN) => divan_stem(rest),
@@ -139,7 +153,7 @@ impl std::fmt::Debug for ItalianStemmer {
 impl TokenRewrite for ItalianStemmer {
     fn rewrite(&mut self, token: &mut Token) -> bool {
         // The common case, a cached word, copies the stem without allocating.
-        let stem = self.stem_ref(&token.text);
+        let stem = self.term_stem(&token.text);
         token.text.clear();
         token.text.push_str(stem);
         true
@@ -152,7 +166,7 @@ mod tests {
 
     #[test]
     fn conflates_singular_and_plural() {
-        let mut stemmer = ItalianStemmer::new();
+        let stemmer = ItalianStemmer::new();
         assert_eq!(stemmer.stem("esercitazione"), stemmer.stem("esercitazioni"));
         assert_eq!(stemmer.stem("prigioniero"), stemmer.stem("prigionieri"));
         // Snowball reads `militare` as a verb in -are: the inflections module
@@ -164,21 +178,27 @@ mod tests {
     #[test]
     fn function_words_snowball_conflates_keep_stems_of_their_own() {
         let mut stemmer = ItalianStemmer::new();
-        let stems: Vec<String> = ["perché", "perciò", "però", "per", "cioè", "ciò"]
-            .iter()
-            .map(|w| stemmer.stem(w))
-            .collect();
+        let stems: Vec<String> = [
+            "perché", "perciò", "però", "per", "cioè", "ciò", "alle", "alleati",
+        ]
+        .iter()
+        .map(|w| stemmer.term_stem(w).to_owned())
+        .collect();
         let mut distinct = stems.clone();
         distinct.sort();
         distinct.dedup();
         assert_eq!(distinct.len(), stems.len(), "{stems:?}");
-        assert_eq!(stemmer.stem("perche"), "perche");
+        // A stopword's term is marked as such (see `stopwords`).
+        assert_eq!(stemmer.term_stem("perche"), "·perche");
+        assert_eq!(stemmer.term_stem("perciò"), "perciò");
+        // The official stems stay as they are.
+        assert_eq!(stemmer.stem("perché"), "perc");
         assert!(EXCEPTIONS.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
     }
 
     #[test]
     fn keeps_divan_whole_as_snowball_2_does() {
-        let mut stemmer = ItalianStemmer::new();
+        let stemmer = ItalianStemmer::new();
         assert_eq!(stemmer.stem("divano"), "divan");
         assert_eq!(stemmer.stem("divani"), "divan");
         assert_eq!(stemmer.stem("diva"), "div");
@@ -188,32 +208,32 @@ mod tests {
     #[test]
     fn cached_and_uncached_stems_agree() {
         let mut stemmer = ItalianStemmer::new();
-        let first = stemmer.stem("bielorussia");
-        let second = stemmer.stem("bielorussia");
+        let first = stemmer.term_stem("bielorussia").to_owned();
+        let second = stemmer.term_stem("bielorussia").to_owned();
         assert_eq!(first, second);
         assert_eq!(stemmer.cache.len(), 1);
         let long = "precipitevolissimevolmente".repeat(2);
         assert_eq!(
-            stemmer.stem(&long),
+            stemmer.term_stem(&long),
             Stemmer::create(Algorithm::Italian).stem(&long)
         );
-        assert_eq!(stemmer.stem_ref("bielorussia"), first);
+        assert_eq!(stemmer.stem("bielorussia"), first);
     }
 
     #[test]
     fn the_cache_starts_over_when_full() {
         let mut stemmer = ItalianStemmer::new();
         for i in 0..super::super::word_cache::CAPACITY + 10 {
-            stemmer.stem(&format!("parola{i}"));
+            stemmer.term_stem(&format!("parola{i}"));
         }
         assert!(stemmer.cache.len() <= super::super::word_cache::CAPACITY);
-        assert_eq!(stemmer.stem("case"), "cas");
+        assert_eq!(stemmer.term_stem("case"), "cas");
     }
 
     #[test]
     fn clones_start_empty() {
         let mut stemmer = ItalianStemmer::new();
-        stemmer.stem("casa");
+        stemmer.term_stem("casa");
         assert_eq!(stemmer.clone().cache.len(), 0);
     }
 }

@@ -314,261 +314,65 @@ pub fn folded_word_forms() -> Vec<String> {
     forms
 }
 
-/// The index terms of stopwords, as the analyzer produces them.
-///
-/// Every stopword analyzed, accented and folded (`perché` and `perche`), so
-/// the check works on analyzed terms.
+/// Marks the term of a stopword: `della` is indexed as `·della`, never as a
+/// stem. Stems of content words met stopwords' (`alleati` and `alle` both
+/// gave `alle`, `eroe` and `ero` both `ero`, `comando` and `come` both
+/// `com`): queries dropped those words as stopwords, and found every
+/// document with the stopword. No term of a word starts with `·` (U+00B7
+/// only joins letters inside a word).
+pub const STOPWORD_MARK: char = '·';
+
+/// Whether a lower-case word (accented or not) is a stopword: of
+/// [`SNOWBALL_ITALIAN`] or [`QUERY_EXTRAS`].
+pub fn is_stopword(word: &str) -> bool {
+    static FORMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let forms = FORMS.get_or_init(|| {
+        let mut forms: Vec<String> = SNOWBALL_ITALIAN
+            .iter()
+            .chain(QUERY_EXTRAS)
+            .map(|word| fold_accents(word))
+            .collect();
+        forms.sort();
+        forms.dedup();
+        forms
+    });
+    forms.binary_search(&fold_accents(word)).is_ok()
+}
+
+/// The term of a stopword: its folded form, marked (see [`STOPWORD_MARK`]).
+pub fn stopword_term(word: &str) -> String {
+    format!("{STOPWORD_MARK}{}", fold_accents(word))
+}
+
+/// Tells stopwords' terms from the others.
 ///
 /// ```
-/// use cerca_core::analysis::StopWords;
+/// use cerca_core::analysis::{StopWords, WordAnalyzer};
 ///
 /// let stopwords = StopWords::italian();
-/// assert!(stopwords.contains_term("dell"));
-/// assert!(!stopwords.contains_term("difes"));
+/// let mut analyzer = WordAnalyzer::new();
+/// assert!(stopwords.contains_term(&analyzer.term_of("della")));
+/// assert!(!stopwords.contains_term(&analyzer.term_of("alleati")));
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct StopWords {
-    /// Sorted.
-    terms: &'static [&'static str],
-}
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StopWords;
 
 impl StopWords {
     /// The Snowball Italian list plus [`QUERY_EXTRAS`].
     pub fn italian() -> StopWords {
-        StopWords {
-            terms: ANALYZED_TERMS,
-        }
+        StopWords
     }
 
     /// Whether an analyzed term is a stopword's.
     pub fn contains_term(&self, term: &str) -> bool {
-        self.terms.binary_search(&term).is_ok()
+        term.starts_with(STOPWORD_MARK)
     }
 }
-
-/// What the analyzer makes of [`SNOWBALL_ITALIAN`] and [`QUERY_EXTRAS`],
-/// accented and folded, sorted. A table, because analyzing the words took
-/// 0.35 ms, a tenth of a whole search process; the test
-/// `the_table_is_what_the_analyzer_makes` holds it to the analyzer.
-const ANALYZED_TERMS: &[&str] = &[
-    "a",
-    "abbi",
-    "abbiam",
-    "ad",
-    "agl",
-    "agli",
-    "ai",
-    "al",
-    "all",
-    "alla",
-    "alle",
-    "allo",
-    "anche",
-    "avemm",
-    "avend",
-    "avess",
-    "avesser",
-    "avessim",
-    "avest",
-    "avet",
-    "avev",
-    "avevam",
-    "avra",
-    "avrann",
-    "avre",
-    "avrebb",
-    "avrebber",
-    "avrem",
-    "avremm",
-    "avrest",
-    "avret",
-    "avro",
-    "avut",
-    "c",
-    "che",
-    "chi",
-    "ci",
-    "coi",
-    "col",
-    "com",
-    "con",
-    "contr",
-    "cos",
-    "cui",
-    "d",
-    "da",
-    "dagl",
-    "dai",
-    "dal",
-    "dall",
-    "degl",
-    "dei",
-    "del",
-    "dell",
-    "di",
-    "dov",
-    "e",
-    "ebbe",
-    "ebber",
-    "ebbi",
-    "ed",
-    "era",
-    "eran",
-    "erav",
-    "eravam",
-    "eri",
-    "ero",
-    "essend",
-    "fac",
-    "facc",
-    "facess",
-    "facessim",
-    "facest",
-    "fai",
-    "fann",
-    "far",
-    "fara",
-    "farann",
-    "fare",
-    "farebb",
-    "farebber",
-    "farem",
-    "farest",
-    "fec",
-    "fecer",
-    "foss",
-    "fosser",
-    "fossim",
-    "fost",
-    "fu",
-    "fui",
-    "fumm",
-    "fur",
-    "gli",
-    "ha",
-    "hai",
-    "hann",
-    "ho",
-    "i",
-    "il",
-    "in",
-    "io",
-    "l",
-    "la",
-    "le",
-    "lei",
-    "li",
-    "lo",
-    "lor",
-    "lui",
-    "ma",
-    "mi",
-    "mia",
-    "mie",
-    "mio",
-    "ne",
-    "negl",
-    "nei",
-    "nel",
-    "nell",
-    "noi",
-    "non",
-    "nostr",
-    "o",
-    "per",
-    "perche",
-    "piu",
-    "qual",
-    "quand",
-    "quant",
-    "quell",
-    "quest",
-    "sar",
-    "sara",
-    "sarann",
-    "sare",
-    "sarebb",
-    "sarebber",
-    "sarem",
-    "sarest",
-    "se",
-    "sei",
-    "si",
-    "sia",
-    "siam",
-    "sian",
-    "siat",
-    "siet",
-    "son",
-    "sta",
-    "stand",
-    "stann",
-    "star",
-    "stara",
-    "starann",
-    "stare",
-    "starebb",
-    "starebber",
-    "starem",
-    "starest",
-    "stav",
-    "stavam",
-    "stemm",
-    "stess",
-    "stesser",
-    "stessim",
-    "stest",
-    "stett",
-    "stetter",
-    "sti",
-    "stiam",
-    "sto",
-    "su",
-    "sua",
-    "sue",
-    "sugl",
-    "sui",
-    "sul",
-    "sull",
-    "suo",
-    "ti",
-    "tra",
-    "tu",
-    "tua",
-    "tue",
-    "tuo",
-    "tutt",
-    "un",
-    "una",
-    "uno",
-    "vi",
-    "voi",
-    "vostr",
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::WordAnalyzer;
-
-    #[test]
-    fn the_table_is_what_the_analyzer_makes() {
-        let mut analyzer = WordAnalyzer::new();
-        let mut terms = std::collections::BTreeSet::new();
-        for word in SNOWBALL_ITALIAN.iter().chain(QUERY_EXTRAS) {
-            for spelling in [word.to_string(), fold_accents(word)] {
-                analyzer.analyze(&spelling, |token| {
-                    terms.insert(token.term.to_owned());
-                });
-            }
-        }
-        let table: Vec<&str> = ANALYZED_TERMS.to_vec();
-        let analyzed: Vec<&str> = terms.iter().map(String::as_str).collect();
-        assert_eq!(
-            table, analyzed,
-            "the analyzer changed: ANALYZED_TERMS must become {analyzed:?}"
-        );
-    }
 
     #[test]
     fn holds_the_whole_snowball_list() {

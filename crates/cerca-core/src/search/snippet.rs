@@ -92,7 +92,8 @@ impl Highlighter {
             let matched = words.iter().position(|query_word| match query_word {
                 QueryWord::Stems(stems) => stems.iter().any(|stem| {
                     form.word.starts_with(stem.as_str())
-                        && term.get_or_insert_with(|| fold_accents(&stemmer.stem(form.lowercase)))
+                        && term
+                            .get_or_insert_with(|| fold_accents(stemmer.term_stem(form.lowercase)))
                             == stem
                 }),
                 QueryWord::Prefix(prefix) => form.word.starts_with(prefix.as_str()),
