@@ -54,6 +54,14 @@ fn skipped(events: &[WalkEvent]) -> Vec<(String, SkipReason)> {
         .collect()
 }
 
+/// [`skipped`], with each reason as people read it.
+fn skip_reasons(events: &[WalkEvent]) -> Vec<(String, String)> {
+    skipped(events)
+        .into_iter()
+        .map(|(name, reason)| (name, reason.to_string()))
+        .collect()
+}
+
 fn failed(events: &[WalkEvent]) -> Vec<(&PathBuf, &ReadError)> {
     events
         .iter()
@@ -1018,10 +1026,7 @@ fn kinds_no_extractor_claims_are_read_as_text_unless_binary_by_name() {
             "verbale 12.03.2024"
         ]
     );
-    let reasons: Vec<(String, String)> = skipped(&events)
-        .into_iter()
-        .map(|(name, reason)| (name, reason.to_string()))
-        .collect();
+    let reasons = skip_reasons(&events);
     assert_eq!(
         reasons,
         [
@@ -1062,10 +1067,7 @@ fn a_cerca_index_inside_a_folder_is_passed_over_whole() {
     );
     let events = events(dir.path(), &WalkOptions::default());
     assert_eq!(found_names(&events, dir.path()), ["nota.txt"]);
-    let reasons: Vec<(String, String)> = skipped(&events)
-        .into_iter()
-        .map(|(name, reason)| (name, reason.to_string()))
-        .collect();
+    let reasons = skip_reasons(&events);
     assert_eq!(
         reasons,
         [("indice".to_string(), "a cerca index".to_string())]

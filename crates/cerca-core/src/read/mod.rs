@@ -256,7 +256,7 @@ impl Extractors {
     pub fn for_kind(&self, kind: &str) -> Option<&dyn Extractor> {
         let entry = match self.entry(kind) {
             Some(entry) => entry,
-            None if is_binary_kind(kind) => return None,
+            None if !read_as_text(kind) => return None,
             None => self.entry("")?,
         };
         Some(entry.extractor.as_ref())
@@ -295,6 +295,12 @@ pub fn is_binary_kind(kind: &str) -> bool {
         "xcf", "xls", "xlsx", "xz", "zip", "zst",
     ];
     BINARY_KINDS.binary_search(&kind).is_ok()
+}
+
+/// Whether a kind no extractor claims is read as text (by the extractor of
+/// files without extension): unless it is binary by name.
+pub(crate) fn read_as_text(kind: &str) -> bool {
+    !is_binary_kind(kind)
 }
 
 /// The file every cerca index directory holds: the walk never enters a

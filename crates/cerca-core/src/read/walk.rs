@@ -346,7 +346,7 @@ impl Walk {
         }
         let kind = kind_of(path);
         let read = self.supported.contains(&kind)
-            || (self.reads_other_kinds && !super::is_binary_kind(&kind));
+            || (self.reads_other_kinds && super::read_as_text(&kind));
         if !read {
             return skipped(SkipReason::UnsupportedKind(kind));
         }
