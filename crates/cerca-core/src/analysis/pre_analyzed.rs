@@ -34,18 +34,6 @@ pub struct PreAnalyzed {
     pub word_forms: String,
 }
 
-impl PreAnalyzed {
-    /// How many bytes it holds (what a queue of analyzed texts holds in memory).
-    pub fn len(&self) -> usize {
-        self.terms.len() + self.word_forms.len()
-    }
-
-    /// Whether the text gave no term at all.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 /// Runs the Italian analysis once per text and gives both fields' terms.
 ///
 /// It gives exactly what [`italian_analyzer`](super::italian_analyzer) and

@@ -262,11 +262,6 @@ impl Extractors {
         Some(entry.extractor.as_ref())
     }
 
-    /// Whether files of this kind are read (by their own extractor, or as text).
-    pub fn reads_kind(&self, kind: &str) -> bool {
-        self.for_kind(kind).is_some()
-    }
-
     /// The kind of a path: its lower-case extension, or `""` when it has none
     /// (`README`, `.bashrc`). A non-UTF-8 extension is rendered lossily.
     pub fn kind_of(&self, path: &Path) -> String {
