@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use cerca_core::{HitDetail, Index, Operator, SearchOptions};
+use std::time::{Duration, Instant};
+
+use cerca_core::{HitDetail, Index, Operator, SearchOptions, SemanticSearch};
 
 /// One question and the document that answers it.
 pub struct Question {
@@ -64,12 +66,25 @@ impl std::fmt::Display for Metrics {
 
 /// Searches every question (top 100, OR) and measures where its document ranks.
 pub fn evaluate(index: &Index, questions: &[Question]) -> cerca_core::Result<Metrics> {
+    Ok(evaluate_with(index, questions, None)?.0)
+}
+
+/// The same, by words and meaning when `semantic` is given; with the time
+/// each search took.
+#[allow(dead_code)] // not every user of this module ranks by meaning
+pub fn evaluate_with(
+    index: &Index,
+    questions: &[Question],
+    semantic: Option<SemanticSearch>,
+) -> cerca_core::Result<(Metrics, Vec<Duration>)> {
     let options = SearchOptions {
         limit: 100,
         operator: Operator::Any,
         detail: HitDetail::Columns,
+        semantic,
         ..SearchOptions::default()
     };
+    let mut times = Vec::with_capacity(questions.len());
     let mut metrics = Metrics {
         questions: questions.len(),
         ..Metrics::default()
@@ -78,7 +93,9 @@ pub fn evaluate(index: &Index, questions: &[Question]) -> cerca_core::Result<Met
         let Ok(node) = cerca_core::query::parse_literal(&question.text) else {
             continue;
         };
+        let started = Instant::now();
         let results = index.search_parsed(&node, &options)?;
+        times.push(started.elapsed());
         let Some(rank) = results
             .hits
             .iter()
@@ -99,5 +116,5 @@ pub fn evaluate(index: &Index, questions: &[Question]) -> cerca_core::Result<Met
     metrics.ndcg_at_10 /= n;
     metrics.recall_at_10 /= n;
     metrics.recall_at_100 /= n;
-    Ok(metrics)
+    Ok((metrics, times))
 }

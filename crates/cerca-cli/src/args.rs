@@ -201,6 +201,15 @@ pub struct IndexArgs {
     /// format.
     #[arg(long)]
     pub rebuild: bool,
+    /// Turn semantic search on for this index (remembered): each document
+    /// gets a vector of its meaning, made after the words are indexed (the
+    /// slow part: Ctrl-C stops it, the next `cerca index` goes on). Needs a
+    /// cerca built with the `semantic` feature.
+    #[arg(long, conflicts_with = "no_semantic")]
+    pub semantic: bool,
+    /// Turn semantic search off for this index and delete its vectors.
+    #[arg(long)]
+    pub no_semantic: bool,
     /// Print the sync report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -280,6 +289,11 @@ pub struct SearchArgs {
     /// Words side by side must all match (AND); the default.
     #[arg(long)]
     pub all: bool,
+    /// Rank by words only, even if the index has semantic search on (by
+    /// default, its hits are ranked by words and meaning together, and may
+    /// include documents about the query that lack some of its words).
+    #[arg(long)]
+    pub lexical: bool,
     /// Print one JSON object per hit (JSON Lines) and nothing else on standard output.
     #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
     pub json: bool,

@@ -8,6 +8,7 @@ mod man;
 mod output;
 mod printer;
 mod progress;
+mod semantic;
 
 use std::process::ExitCode;
 

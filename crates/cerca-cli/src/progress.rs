@@ -72,6 +72,17 @@ impl Bar {
         }
     }
 
+    /// Starts drawing `bar` (hidden until there is something to show).
+    fn show(&self, bar: &ProgressBar) {
+        bar.set_draw_target(if self.plain {
+            // At most 20 redraws a second, as indicatif draws on a terminal.
+            ProgressDrawTarget::term_like_with_hz(Box::new(PlainLine), 20)
+        } else {
+            ProgressDrawTarget::stderr()
+        });
+        bar.enable_steady_tick(Duration::from_millis(200));
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -94,13 +105,7 @@ impl SyncProgress for Bar {
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
-        bar.set_draw_target(if self.plain {
-            // At most 20 redraws a second, as indicatif draws on a terminal.
-            ProgressDrawTarget::term_like_with_hz(Box::new(PlainLine), 20)
-        } else {
-            ProgressDrawTarget::stderr()
-        });
-        bar.enable_steady_tick(Duration::from_millis(200));
+        self.show(bar);
         bar.set_position(0);
     }
 
@@ -128,6 +133,33 @@ impl SyncProgress for Bar {
 
     fn waiting_for_writer(&mut self) {
         self.say(WAITING);
+    }
+
+    fn embedding_planned(&mut self, documents: usize) {
+        self.say(&format!(
+            "making the vectors of {documents} documents (semantic search); their words are \
+             searchable already; Ctrl-C stops, `cerca index` goes on"
+        ));
+        let Some(bar) = &self.bar else { return };
+        bar.set_length(documents as u64);
+        bar.set_position(0);
+        bar.set_message("vectors");
+        let style = ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {pos}/{len} {msg} {per_sec} ETA {eta}",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        if self.files_planned == 0 {
+            // No file was read: the bar was never shown.
+            self.show(bar);
+        }
+    }
+
+    fn embedded(&mut self, documents: usize) {
+        if let Some(bar) = &self.bar {
+            bar.inc(documents as u64);
+        }
     }
 }
 

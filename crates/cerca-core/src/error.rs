@@ -54,6 +54,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The semantic model's files are not where they were looked for.
+    #[error("the semantic model is not in {dir}: fetch it with `scripts/fetch-model.sh` (or set CERCA_MODEL_DIR to where it is)")]
+    ModelMissing { dir: PathBuf },
+    /// The file of an index's vectors is damaged (the index's words are not).
+    #[error("the vectors file {path} is damaged: run `cerca index` to make the vectors again (`cerca search --lexical` searches without them meanwhile)")]
+    CorruptVectors { path: PathBuf },
+    /// The semantic model failed, or cannot be used as asked.
+    #[error("semantic search: {reason}")]
+    Semantic { reason: String },
     /// An error inside the search library (its text says what; not repeated as a source).
     #[error("search engine error: {0}")]
     Engine(tantivy::TantivyError),

@@ -5,6 +5,8 @@
 //! - [`Index`]: create, open, check and write an index of [`Document`]s.
 //! - [`Syncer`]: keep an index in step with folders on disk.
 //! - [`search`](Index::search): queries in cerca's language, ranked hits with snippets.
+//! - [`semantic`]: vectors of meaning beside the words (the model comes with
+//!   the `semantic` feature).
 //!
 //! ```
 //! use cerca_core::{Document, Index, SearchOptions};
@@ -26,6 +28,7 @@ mod index;
 pub mod read;
 mod schema;
 mod search;
+pub mod semantic;
 mod sync;
 
 pub use document::{kind_of, Document};
@@ -34,6 +37,7 @@ pub use index::{CheckReport, Index, IndexWriter, StoredFile, FORMAT_VERSION};
 pub use search::{
     Hit, HitDetail, Operator, SearchOptions, SearchResults, Snippet, SortOrder, SNIPPET_CHARS,
 };
+pub use semantic::{Embedder, SemanticSearch, SemanticStatus};
 pub use sync::{
     NoProgress, Root, RootStatus, SyncOptions, SyncProgress, SyncReport, Syncer,
     COARSE_RACY_WINDOW, RACY_WINDOW,

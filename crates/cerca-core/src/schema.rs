@@ -14,6 +14,7 @@
 //! | `date`, `modified` | day / instant (to the nanosecond in the column) | `date:` and `modified:` ranges, sorting, change detection |
 //! | `size`, `hash`, `kind` | file facts | change detection, `ext:` |
 //! | `changed`, `inode`, `checked` | status-change time, inode, when the sync read the file | change detection (columns only) |
+//! | `fingerprint` | a hash of the title and body (indexed, column) | finding a document's vector, and the documents of a vector (semantic search) |
 
 use tantivy::schema::{
     BytesOptions, DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
@@ -40,6 +41,7 @@ pub(crate) struct Fields {
     pub changed: Field,
     pub inode: Field,
     pub checked: Field,
+    pub fingerprint: Field,
 }
 
 fn text(analyzer: &str, record: IndexRecordOption) -> TextOptions {
@@ -104,6 +106,10 @@ impl Fields {
             changed: builder.add_date_field("changed", instant_column()),
             inode: builder.add_u64_field("inode", NumericOptions::default().set_fast()),
             checked: builder.add_date_field("checked", instant_column()),
+            fingerprint: builder.add_u64_field(
+                "fingerprint",
+                NumericOptions::default().set_indexed().set_fast(),
+            ),
         };
         (builder.build(), fields)
     }

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use anyhow::Result;
-use cerca_core::{Error, Index, SyncReport};
+use cerca_core::{Embedder, Error, Index, SyncReport};
 
 use crate::args::{ColorChoice, IndexArgs};
 use crate::interrupt::{self, Interrupted};
@@ -14,6 +16,7 @@ use crate::locations;
 use crate::output::{self, escape, Controls};
 use crate::printer::json::JsonPath;
 use crate::progress::{Bar, WAITING};
+use crate::semantic;
 
 use super::last_report::{LastReport, Recorder};
 use super::{about_index, roots, syncer};
@@ -88,7 +91,10 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
             dir.display()
         );
     }
-    let syncer = syncer(&index, args.wait, interrupt)?;
+    let mut syncer = syncer(&index, args.wait, interrupt)?;
+    if let Some(model) = semantic_model(&index, &dir, args)? {
+        syncer = syncer.with_embedder(model);
+    }
     let mut bar = Bar::new(color);
     let mut recorder = Recorder::new(&mut bar);
     let report = syncer.sync(&roots(&args.paths, &args.walk), &mut recorder);
@@ -122,6 +128,49 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         .into());
     }
     Ok(report.failed == 0)
+}
+
+/// The model to make vectors with, if the index has (or is given) semantic
+/// search; `--no-semantic` turns it off.
+fn semantic_model(
+    index: &Index,
+    dir: &Path,
+    args: &IndexArgs,
+) -> Result<Option<Arc<dyn Embedder>>> {
+    let about = |e| {
+        about_index(e, dir, || {
+            format!("cannot change the index at {}", dir.display())
+        })
+    };
+    if args.no_semantic {
+        index.disable_semantic().map_err(about)?;
+        return Ok(None);
+    }
+    if args.semantic {
+        let model = semantic::model()?;
+        index.enable_semantic(&*model).map_err(about)?;
+        return Ok(Some(model));
+    }
+    if !index.semantic_enabled() {
+        return Ok(None);
+    }
+    if !semantic::BUILT_IN {
+        output::note(
+            "cerca: this index has semantic search on, but this cerca was built without it: \
+             new documents get no vector (`cerca index --no-semantic` turns it off)",
+        );
+        return Ok(None);
+    }
+    match semantic::model() {
+        Ok(model) => Ok(Some(model)),
+        Err(error) => {
+            output::error(&format!(
+                "{}: the words are indexed, the vectors of new documents are not made",
+                output::causes(&error)
+            ));
+            Ok(None)
+        }
+    }
 }
 
 /// The report as JSON, its failures' paths lossless (serde refuses a path
@@ -200,6 +249,14 @@ pub fn print_summary(out: &mut dyn Write, report: &SyncReport) -> io::Result<()>
                 report.without_text
             )?;
         }
+    }
+    match (report.embedded, report.without_vectors) {
+        (0, 0) => {}
+        (made, 0) => writeln!(out, "vectors: {made} made")?,
+        (made, left) => writeln!(
+            out,
+            "vectors: {made} made, {left} documents still without (`cerca index` makes them)"
+        )?,
     }
     if !report.skipped_by_reason.is_empty() {
         let reasons: Vec<String> = report

@@ -225,6 +225,14 @@ impl SyncProgress for Recorder<'_> {
     fn waiting_for_writer(&mut self) {
         self.inner.waiting_for_writer();
     }
+
+    fn embedding_planned(&mut self, documents: usize) {
+        self.inner.embedding_planned(documents);
+    }
+
+    fn embedded(&mut self, documents: usize) {
+        self.inner.embedded(documents);
+    }
 }
 
 impl LastReport {

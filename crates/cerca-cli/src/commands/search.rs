@@ -9,14 +9,16 @@ use std::time::Instant;
 use anstyle::Style;
 use anyhow::{Context, Result};
 use cerca_core::query::{Node, ParseError};
-use cerca_core::{Error, HitDetail, Index, Operator, Root, SearchOptions, SortOrder};
+use cerca_core::{
+    Error, HitDetail, Index, Operator, Root, SearchOptions, SemanticSearch, SortOrder,
+};
 
 use super::cache::InUse;
 use crate::args::{ColorChoice, SearchArgs, Sort};
 use crate::interrupt::{self, Interrupted};
 use crate::printer::{Count, Json, Paths, Sink, Standard};
 use crate::progress::{stderr_colors, Bar};
-use crate::{locations, output, QueryError, Reported};
+use crate::{locations, output, semantic, QueryError, Reported};
 
 /// The longest line `--batch` takes as a query, in bytes: the longest query
 /// (longer ones get an error object, and memory stays bounded whatever the
@@ -92,6 +94,25 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
     Ok(found)
 }
 
+/// Words and meaning together, when the index has vectors and this cerca
+/// their model (see `cerca index --semantic`), unless `--lexical`.
+fn semantic_search(index: &Index, args: &SearchArgs) -> Option<SemanticSearch> {
+    if args.lexical || args.sort != Sort::Score || !semantic::BUILT_IN || !index.semantic_enabled()
+    {
+        return None;
+    }
+    match semantic::model() {
+        Ok(model) => Some(SemanticSearch::new(model)),
+        Err(error) => {
+            output::note(&format!(
+                "cerca: {}; searching by words only",
+                output::causes(&error)
+            ));
+            None
+        }
+    }
+}
+
 fn search(
     index: &Index,
     args: &SearchArgs,
@@ -128,6 +149,12 @@ fn search(
         },
         within: Vec::new(),
         relax: args.batch.is_none() && human,
+        // Ranked hits only: a count or a list of files is of the words.
+        semantic: if human || args.json {
+            semantic_search(index, args)
+        } else {
+            None
+        },
     };
     let stdout = io::stdout().lock();
     let Some(query) = query else {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use cerca_core::read::DEFAULT_MAX_FILE_SIZE;
-use cerca_core::RootStatus;
+use cerca_core::{Index, RootStatus};
 use serde::Serialize;
 
 use crate::args::StatusArgs;
@@ -27,7 +27,18 @@ struct Status {
     documents: u64,
     size: u64,
     last_sync: Option<String>,
+    /// `null` when semantic search is off.
+    semantic: Option<Semantic>,
     folders: Vec<Folder>,
+}
+
+#[derive(Serialize)]
+struct Semantic {
+    model: String,
+    /// Documents whose current text has its vector.
+    with_vectors: u64,
+    /// Whether this cerca can make vectors and search with them.
+    built_in: bool,
 }
 
 #[derive(Serialize)]
@@ -75,6 +86,7 @@ pub fn run(args: &StatusArgs) -> Result<bool> {
         documents: index.num_docs(),
         size,
         last_sync: index.last_sync()?.map(rfc3339),
+        semantic: semantic_status(&index),
         folders,
     };
     let mut out = io::stdout().lock();
@@ -86,6 +98,23 @@ pub fn run(args: &StatusArgs) -> Result<bool> {
     }
     out.flush()?;
     Ok(true)
+}
+
+/// The index's vectors, as far as they can be read (a damaged file says so).
+fn semantic_status(index: &Index) -> Option<Semantic> {
+    let built_in = crate::semantic::BUILT_IN;
+    match index.semantic_status() {
+        Ok(status) => status.map(|status| Semantic {
+            model: status.model,
+            with_vectors: status.with_vectors,
+            built_in,
+        }),
+        Err(error) => Some(Semantic {
+            model: format!("unreadable: {error}"),
+            with_vectors: 0,
+            built_in,
+        }),
+    }
 }
 
 fn folder(status: &RootStatus, documents: usize, report: Option<&LastReport>) -> Folder {
@@ -125,6 +154,25 @@ fn text(out: &mut dyn Write, dir: &Path, status: &Status) -> io::Result<()> {
     writeln!(out, "documents: {}", status.documents)?;
     writeln!(out, "size: {:.1} MB", status.size as f64 / 1e6)?;
     writeln!(out, "last sync: {}", when(status.last_sync.as_deref()))?;
+    match &status.semantic {
+        None => writeln!(out, "semantic search: off")?,
+        Some(semantic) => {
+            writeln!(
+                out,
+                "semantic search: on ({}), {} of {} documents have their vector",
+                semantic.model, semantic.with_vectors, status.documents
+            )?;
+            if semantic.with_vectors < status.documents {
+                writeln!(out, "  `cerca index` makes the others")?;
+            }
+            if !semantic.built_in {
+                writeln!(
+                    out,
+                    "  this cerca was built without semantic search: it searches by words only"
+                )?;
+            }
+        }
+    }
     writeln!(out, "folders:")?;
     for folder in &status.folders {
         let path = folder.path.to_path();

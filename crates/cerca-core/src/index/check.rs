@@ -11,6 +11,7 @@ use tantivy::Directory;
 use super::directory::PrivateDirectory;
 use super::{open_tantivy, populate_new_index, read_marker, Index, MARKER_FILE, META_FILE};
 use crate::error::{cannot_write, guard_panics, Error, Result};
+use crate::semantic::store::VECTORS_FILE;
 use crate::sync::root_set::RootSet;
 use crate::sync::state::{self, RootsFile, KNOWN_FILE, ROOTS_FILE};
 use crate::sync::Root;
@@ -328,7 +329,9 @@ fn index_has_documents(dir: &Path) -> bool {
 
 /// Removes tantivy's files and the sync's caches: `meta.json` first, so that
 /// from the first removal on the directory reads as an unfinished index, never
-/// as a damaged one. Keeps the roots and the lock files.
+/// as a damaged one. Keeps the roots, the lock files and the vectors (keyed
+/// by the texts they were made from, they hold for the same files read
+/// again, and are the slowest part to make).
 fn clear(dir: &Path) -> Result<()> {
     let meta = dir.join(META_FILE);
     if meta.exists() {
@@ -337,7 +340,10 @@ fn clear(dir: &Path) -> Result<()> {
     for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
         let path = entry.map_err(Error::io(dir))?.path();
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let keep = name == ROOTS_FILE || name == MARKER_FILE || name.starts_with(".tantivy-");
+        let keep = name == ROOTS_FILE
+            || name == MARKER_FILE
+            || name == VECTORS_FILE
+            || name.starts_with(".tantivy-");
         if !keep && path.is_file() {
             fs::remove_file(&path).map_err(Error::io(&path))?;
         }

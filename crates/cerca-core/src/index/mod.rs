@@ -21,6 +21,7 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument, Term};
 use crate::analysis::{self, StopWords};
 use crate::error::{Error, Result};
 use crate::schema::Fields;
+use crate::semantic::IndexVectors;
 use crate::sync::state::StateStore;
 
 pub use check::CheckReport;
@@ -32,7 +33,7 @@ pub(crate) use writer::Freshness;
 pub use writer::IndexWriter;
 
 /// The on-disk format this version writes and reads.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// The file that marks a directory as a cerca index.
 pub(crate) const MARKER_FILE: &str = crate::read::INDEX_MARKER_FILE;
 /// tantivy's record of the last commit.
@@ -79,6 +80,7 @@ pub struct Index {
     pub(crate) reader: IndexReader,
     pub(crate) stopwords: StopWords,
     pub(crate) state: StateStore,
+    pub(crate) vectors: IndexVectors,
     path: Option<PathBuf>,
 }
 
@@ -208,12 +210,17 @@ impl Index {
             Some(dir) => StateStore::in_dir(dir),
             None => StateStore::in_memory(),
         };
+        let vectors = match &path {
+            Some(dir) => IndexVectors::in_dir(dir),
+            None => IndexVectors::in_memory(),
+        };
         Ok(Index {
             index,
             fields,
             reader,
             stopwords: StopWords::italian(),
             state,
+            vectors,
             path,
         })
     }

@@ -254,6 +254,7 @@ impl<'a> IndexWriter<'a> {
         doc.add_date(f.changed, datetime(freshness.changed));
         doc.add_u64(f.inode, freshness.inode);
         doc.add_date(f.checked, datetime(freshness.checked));
+        doc.add_u64(f.fingerprint, crate::semantic::fingerprint(document));
         doc
     }
 }

@@ -142,6 +142,9 @@ pub(crate) struct Compiler<'a> {
     operator: Operator,
     /// Rank documents by how many of the top-level clauses they match.
     coordinate: bool,
+    /// Leave out the top-level words the OR fallback may leave unmatched:
+    /// what remains (filters, `+` and `-` words) must hold for any hit.
+    constraints_only: bool,
     keep_stopwords: bool,
     /// The stems of the query's words, in order, for the proximity bonus.
     proximity_terms: Vec<String>,
@@ -165,6 +168,7 @@ impl<'a> Compiler<'a> {
             analyzer: WordAnalyzer::new(),
             operator,
             coordinate,
+            constraints_only: false,
             keep_stopwords: false,
             proximity_terms: Vec::new(),
             now: SystemTime::now(),
@@ -174,17 +178,38 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// A compiler of what every hit must satisfy, whatever words it has:
+    /// filters, fields, `+` and `-` words (all documents if none).
+    pub fn constraints(fields: Fields, stopwords: &'a StopWords) -> Self {
+        Compiler {
+            constraints_only: true,
+            ..Compiler::new(fields, stopwords, Operator::Any, true)
+        }
+    }
+
     /// The tantivy query for `root`; an error pointing into the query for
     /// what cannot be searched (an invalid path glob, a phrase too costly).
     pub fn compile(mut self, root: &Node) -> Result<Compiled, ParseError> {
         self.keep_stopwords = self.only_stopwords(root);
-        let query = self.node(root, Scope::TitleAndBody, false);
+        let joined = matches!(root.expr, Expr::Implicit(_) | Expr::And(_));
+        let query = if self.constraints_only && !joined && is_relaxable(root) {
+            None // a lone word, phrase or OR: no constraint
+        } else {
+            self.node(root, Scope::TitleAndBody, false)
+        };
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let query = query.map(|query| self.with_proximity(query));
+        let query = match self.constraints_only {
+            true => query,
+            false => query.map(|query| self.with_proximity(query)),
+        };
+        let nothing: Box<dyn Query> = match self.constraints_only {
+            true => Box::new(AllQuery),
+            false => Box::new(tantivy::query::EmptyQuery),
+        };
         Ok(Compiled {
-            query: query.unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
+            query: query.unwrap_or(nothing),
             highlight: self.highlight,
             lookups: self.lookups,
         })
@@ -357,6 +382,9 @@ impl<'a> Compiler<'a> {
                     None => continue,
                 },
                 _ => match compiled {
+                    Some(_) if top_level && is_relaxable(item) && self.constraints_only => {
+                        continue;
+                    }
                     Some(query) if top_level && is_relaxable(item) => {
                         some_of.push((Occur::Should, coordinated(query)));
                         continue;

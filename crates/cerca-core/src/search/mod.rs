@@ -2,6 +2,7 @@
 
 mod columns;
 mod compile;
+mod meaning;
 mod sloppy_phrase;
 mod snippet;
 
@@ -18,6 +19,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
 use crate::error::{guard_panics, Error, Result};
 use crate::index::{datetime_to_day, path_bytes, path_from_bytes, system_time};
+use crate::semantic::SemanticSearch;
 use crate::Index;
 
 use columns::HitColumns;
@@ -71,6 +73,12 @@ pub struct SearchOptions {
     /// looser answer than it asked for). Filters (`path:`, `ext:`, `date:`,
     /// field words) and `+`/`-` words always hold. Off by default.
     pub relax: bool,
+    /// Rank by meaning too, when the index has vectors (see
+    /// [`semantic`](crate::semantic)) and hits are ranked by score: the best
+    /// lexical hits and the documents nearest the query in meaning are
+    /// ranked together, so hits may lack some of the query's words (filters
+    /// and `+`/`-` words still hold). `None` (the default): words only.
+    pub semantic: Option<SemanticSearch>,
 }
 
 impl Default for SearchOptions {
@@ -83,6 +91,7 @@ impl Default for SearchOptions {
             detail: HitDetail::Snippet,
             within: Vec::new(),
             relax: false,
+            semantic: None,
         }
     }
 }
@@ -170,11 +179,45 @@ impl Index {
     fn search_unguarded(&self, node: &Node, options: &SearchOptions) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         cerca_query::limits::check(node)?;
+        if let Some(semantic) = options
+            .semantic
+            .as_ref()
+            .filter(|_| options.sort == SortOrder::Score)
+        {
+            if let Some(store) = self.vectors.current()? {
+                return self.search_with_meaning(&searcher, node, options, semantic, &store);
+            }
+        }
+        let lexical = self.lexical(&searcher, node, options)?;
+        let found = match lexical.relaxed {
+            true => lexical
+                .found
+                .into_iter()
+                .map(|(score, address)| (score.map(compile::relevance_of_relaxed), address))
+                .collect(),
+            false => lexical.found,
+        };
+        let hits = self.hits(&searcher, found, options, lexical.compiled.highlight)?;
+        Ok(SearchResults {
+            hits,
+            total: lexical.total,
+            relaxed: lexical.relaxed,
+        })
+    }
+
+    /// The page of hits `options` asks for by words alone, falling back to
+    /// some of the words when it says so.
+    fn lexical(
+        &self,
+        searcher: &Searcher,
+        node: &Node,
+        options: &SearchOptions,
+    ) -> Result<Lexical> {
         let mut compiled =
             Compiler::new(self.fields, &self.stopwords, options.operator, false).compile(node)?;
         let mut relaxed = false;
         let (mut found, mut total) = self.collect(
-            &searcher,
+            searcher,
             self.restrict(compiled.query.box_clone(), options),
             options,
         )?;
@@ -186,20 +229,34 @@ impl Index {
             compiled =
                 Compiler::new(self.fields, &self.stopwords, Operator::Any, true).compile(node)?;
             (found, total) = self.collect(
-                &searcher,
+                searcher,
                 self.restrict(compiled.query.box_clone(), options),
                 options,
             )?;
             relaxed = total > 0;
         }
+        Ok(Lexical {
+            compiled,
+            found,
+            total,
+            relaxed,
+        })
+    }
+
+    /// The hits of found documents, ranked from `options.offset + 1`, read
+    /// as `options.detail` says.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        found: Vec<ScoredAddress>,
+        options: &SearchOptions,
+        highlight: compile::Highlight,
+    ) -> Result<Vec<Hit>> {
         let mut highlighter =
-            (options.detail == HitDetail::Snippet).then(|| Highlighter::new(compiled.highlight));
-        let mut columns = HitColumns::new(&searcher);
+            (options.detail == HitDetail::Snippet).then(|| Highlighter::new(highlight));
+        let mut columns = HitColumns::new(searcher);
         let mut hits = Vec::with_capacity(found.len());
-        for (i, (mut score, address)) in found.into_iter().enumerate() {
-            if relaxed {
-                score = score.map(compile::relevance_of_relaxed);
-            }
+        for (i, (score, address)) in found.into_iter().enumerate() {
             let rank = options.offset + i + 1;
             hits.push(match options.detail {
                 HitDetail::Columns => columns.hit(address, rank, score)?,
@@ -209,11 +266,7 @@ impl Index {
                 }
             });
         }
-        Ok(SearchResults {
-            hits,
-            total,
-            relaxed,
-        })
+        Ok(hits)
     }
 
     /// How a parsed query is understood with this operator: its tree, how
@@ -255,11 +308,13 @@ impl Index {
         Ok(text)
     }
 
-    /// The number of documents matching `query`.
+    /// The number of documents matching `query` (by its words: meaning
+    /// ranks, it does not count).
     pub fn count(&self, query: &str, options: &SearchOptions) -> Result<usize> {
         let options = SearchOptions {
             limit: 0,
             detail: HitDetail::Columns,
+            semantic: None,
             ..options.clone()
         };
         Ok(self.search(query, &options)?.total)
@@ -370,6 +425,14 @@ impl Index {
 
 /// A found document and its score, if hits are ranked by score.
 type ScoredAddress = (Option<f32>, DocAddress);
+
+/// What the words of a query found.
+struct Lexical {
+    compiled: compile::Compiled,
+    found: Vec<ScoredAddress>,
+    total: usize,
+    relaxed: bool,
+}
 
 /// Hits ordered by something else than score carry no score.
 fn without_scores<K>(found: Vec<(K, DocAddress)>) -> Vec<ScoredAddress> {

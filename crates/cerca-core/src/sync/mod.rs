@@ -48,6 +48,7 @@ pub use state::{Root, RootStatus};
 use crate::error::{Error, Result};
 use crate::index::{nanos, Freshness, StoredFile};
 use crate::read::{Extractors, FoundFile, ReadError, ReadLimits, Walk, WalkEvent, WorkerCommand};
+use crate::semantic::{embedding, Embedder};
 use crate::{Index, IndexWriter};
 use pipeline::{Pipeline, Prepared};
 use plan::{plan, Plan, Stamp};
@@ -97,6 +98,7 @@ pub struct Syncer<'a> {
     limits: ReadLimits,
     worker: Option<WorkerCommand>,
     options: SyncOptions,
+    embedder: Option<Arc<dyn Embedder>>,
 }
 
 impl<'a> Syncer<'a> {
@@ -108,7 +110,18 @@ impl<'a> Syncer<'a> {
             limits: ReadLimits::default(),
             worker: None,
             options: SyncOptions::default(),
+            embedder: None,
         }
+    }
+
+    /// Makes the vectors of new and changed documents with `embedder`, after
+    /// the sync's last commit, when the index has semantic search on (see
+    /// [`Index::enable_semantic`]). The slow part of a sync: it can be
+    /// interrupted as the rest ([`SyncOptions::interrupt`]), and the next
+    /// sync goes on from there.
+    pub fn with_embedder(mut self, embedder: Arc<dyn Embedder>) -> Syncer<'a> {
+        self.embedder = Some(embedder);
+        self
     }
 
     /// Reads files with these extractors (a registry with a caller's own
@@ -168,8 +181,40 @@ impl<'a> Syncer<'a> {
         let mut report = Run::new(self, writer, progress)
             .sync(roots)
             .inspect_err(|_| self.remove_leftover_files())?;
+        if !report.interrupted {
+            self.embed(&mut report, progress)?;
+        }
         report.elapsed = started.elapsed();
         Ok(report)
+    }
+
+    /// The sync's last phase, with semantic search on: the missing vectors,
+    /// under the writer's lock (two syncs must not append the same vectors).
+    fn embed(&self, report: &mut SyncReport, progress: &mut dyn SyncProgress) -> Result<()> {
+        match self.index.vectors.current() {
+            Ok(None) => return Ok(()),
+            // Made again below.
+            Ok(Some(_)) | Err(Error::CorruptVectors { .. }) => {}
+            Err(error) => return Err(error),
+        }
+        let Some(embedder) = &self.embedder else {
+            if let Ok(Some(status)) = self.index.semantic_status() {
+                report.without_vectors =
+                    usize::try_from(status.documents - status.with_vectors).unwrap_or(usize::MAX);
+            }
+            return Ok(());
+        };
+        let _writer = match self.index.writer() {
+            // Another sync took the lock since: it makes them.
+            Err(Error::IndexBusy { .. }) => return Ok(()),
+            other => other?,
+        };
+        let outcome =
+            embedding::embed_missing(self.index, &**embedder, self.interrupt_flag(), progress)?;
+        report.embedded = outcome.embedded;
+        report.without_vectors = outcome.pending;
+        report.interrupted |= outcome.interrupted;
+        Ok(())
     }
 
     /// Removes a root and every document under it that no other root covers,
@@ -248,6 +293,7 @@ impl<'a> Syncer<'a> {
             extractors: Arc::clone(&self.extractors),
             limits: self.limits,
             worker: self.worker.clone(),
+            embedder: self.embedder.clone(),
             options: SyncOptions {
                 wait_for_lock: true,
                 ..self.options.clone()

@@ -25,6 +25,12 @@ pub struct SyncReport {
     /// The sync was interrupted: what it had read is committed, the rest is
     /// for the next sync.
     pub interrupted: bool,
+    /// Documents that got their vector (semantic search).
+    pub embedded: usize,
+    /// Documents left without a vector for their text (the sync was
+    /// interrupted, or it had no embedder for an index with semantic search
+    /// on): the next sync with one makes them.
+    pub without_vectors: usize,
     #[serde(serialize_with = "as_seconds")]
     pub elapsed: Duration,
     /// Skipped files per reason (`"kind .jpg"`, `"binary"`, `"too large"`…).
@@ -75,6 +81,11 @@ pub trait SyncProgress {
     /// [`SyncOptions::wait_for_lock`](super::SyncOptions::wait_for_lock)):
     /// said once, before the wait.
     fn waiting_for_writer(&mut self) {}
+    /// After the last commit, `documents` documents need a vector (semantic
+    /// search is on): the slow part begins.
+    fn embedding_planned(&mut self, _documents: usize) {}
+    /// `documents` more documents have their vector.
+    fn embedded(&mut self, _documents: usize) {}
 }
 
 /// A [`SyncProgress`] that ignores everything.

@@ -1,0 +1,232 @@
+//! Searching by words and meaning together (see [`crate::semantic`]).
+
+use cerca_query::{Expr, Node};
+use rustc_hash::FxHashSet;
+use tantivy::collector::DocSetCollector;
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::compile::Compiler;
+use super::{ScoredAddress, SearchOptions, SearchResults};
+use crate::error::{Error, Result};
+use crate::semantic::fusion::{fuse, Candidate};
+use crate::semantic::store::VectorStore;
+use crate::semantic::SemanticSearch;
+use crate::Index;
+
+impl Index {
+    /// The lexical candidates and the documents nearest the query's meaning
+    /// that satisfy its filters and `+`/`-` words, ranked by
+    /// [`fuse`]; the page `options` asks for.
+    pub(super) fn search_with_meaning(
+        &self,
+        searcher: &Searcher,
+        node: &Node,
+        options: &SearchOptions,
+        semantic: &SemanticSearch,
+        store: &VectorStore,
+    ) -> Result<SearchResults> {
+        let text = meaning_text(node);
+        let wanted = options.offset.saturating_add(options.limit);
+        if text.trim().is_empty() || store.len() == 0 {
+            // Nothing to mean (only filters), or no vector yet: words alone.
+            return self.search_unguarded(
+                node,
+                &SearchOptions {
+                    semantic: None,
+                    ..options.clone()
+                },
+            );
+        }
+        if semantic.embedder.model() != store.model() {
+            return Err(Error::Semantic {
+                reason: format!(
+                    "the index's vectors are of {}, the query's model is {}: sync the index with this model",
+                    store.model(),
+                    semantic.embedder.model()
+                ),
+            });
+        }
+        let query = semantic.embedder.embed_query(&text)?;
+        if query.len() != store.dimensions() {
+            return Err(Error::Semantic {
+                reason: format!(
+                    "the model gave a vector of {} numbers, the index's have {}",
+                    query.len(),
+                    store.dimensions()
+                ),
+            });
+        }
+
+        let candidates_options = SearchOptions {
+            offset: 0,
+            limit: semantic.lexical_candidates.max(wanted),
+            semantic: None,
+            ..options.clone()
+        };
+        let lexical = self.lexical(searcher, node, &candidates_options)?;
+        let mut fingerprints = Fingerprints::new(searcher);
+        let mut addresses: Vec<DocAddress> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (score, address) in &lexical.found {
+            let cosine = fingerprints
+                .of(*address)?
+                .and_then(|fingerprint| store.cosine(&query, fingerprint));
+            addresses.push(*address);
+            candidates.push(Candidate {
+                lexical: *score,
+                cosine,
+            });
+        }
+        let near = self.nearest_allowed(searcher, node, options, semantic, store, &query)?;
+        let found: FxHashSet<DocAddress> = addresses.iter().copied().collect();
+        let mut added = 0;
+        for (address, cosine) in near {
+            if !found.contains(&address) {
+                addresses.push(address);
+                candidates.push(Candidate {
+                    lexical: None,
+                    cosine: Some(cosine),
+                });
+                added += 1;
+            }
+        }
+
+        let scores = fuse(&candidates, semantic.weight);
+        let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().collect();
+        // Ties keep the lexical order.
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let page: Vec<ScoredAddress> = ranked
+            .into_iter()
+            .skip(options.offset)
+            .take(options.limit)
+            .map(|(i, score)| (Some(score), addresses[i]))
+            .collect();
+        let hits = self.hits(searcher, page, options, lexical.compiled.highlight)?;
+        Ok(SearchResults {
+            hits,
+            total: lexical.total + added,
+            relaxed: lexical.relaxed,
+        })
+    }
+
+    /// The documents nearest `query` in meaning (at most
+    /// `semantic.semantic_candidates`, and nearer than the average of the
+    /// nearest), among those the query's constraints and `options.within`
+    /// allow, nearest first, with their cosines.
+    fn nearest_allowed(
+        &self,
+        searcher: &Searcher,
+        node: &Node,
+        options: &SearchOptions,
+        semantic: &SemanticSearch,
+        store: &VectorStore,
+        query: &[f32],
+    ) -> Result<Vec<(DocAddress, f32)>> {
+        let wanted = semantic.semantic_candidates;
+        if wanted == 0 {
+            return Ok(Vec::new());
+        }
+        // Constraints may rule out many of the nearest: look further than asked.
+        let near = store.nearest(query, wanted.saturating_mul(4));
+        // A document without the words joins only if it is nearer the query
+        // than these are on average: the nearest of a few unrelated
+        // documents is still unrelated.
+        let average = near.iter().map(|(_, cosine)| cosine).sum::<f32>() / near.len().max(1) as f32;
+        let terms = near
+            .iter()
+            .map(|(fingerprint, _)| Term::from_field_u64(self.fields.fingerprint, *fingerprint));
+        let constraints = Compiler::constraints(self.fields, &self.stopwords).compile(node)?;
+        let allowed: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermSetQuery::new(terms)) as Box<dyn Query>,
+            ),
+            (Occur::Must, constraints.query),
+        ]));
+        let allowed = searcher.search(&*self.restrict(allowed, options), &DocSetCollector)?;
+        let mut fingerprints = Fingerprints::new(searcher);
+        let mut nearest = Vec::new();
+        for address in allowed {
+            if let Some(fingerprint) = fingerprints.of(address)? {
+                match store.cosine(query, fingerprint) {
+                    Some(cosine) if cosine > average => nearest.push((address, cosine)),
+                    _ => {}
+                }
+            }
+        }
+        nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        nearest.truncate(wanted);
+        Ok(nearest)
+    }
+}
+
+/// The fingerprint column of each segment, opened when first needed.
+struct Fingerprints<'a> {
+    searcher: &'a Searcher,
+    segments: Vec<Option<Column<u64>>>,
+}
+
+impl<'a> Fingerprints<'a> {
+    fn new(searcher: &'a Searcher) -> Self {
+        Fingerprints {
+            searcher,
+            segments: Vec::new(),
+        }
+    }
+
+    fn of(&mut self, address: DocAddress) -> Result<Option<u64>> {
+        let segment = address.segment_ord as usize;
+        if self.segments.len() <= segment {
+            self.segments.resize_with(segment + 1, || None);
+        }
+        let column = match &mut self.segments[segment] {
+            Some(column) => column,
+            slot => {
+                let reader = self.searcher.segment_reader(address.segment_ord);
+                slot.insert(reader.fast_fields().u64("fingerprint")?)
+            }
+        };
+        Ok(column.first(address.doc_id))
+    }
+}
+
+/// The words of a query that say what it is about: its terms and phrases,
+/// not what it excludes nor its filters.
+pub(super) fn meaning_text(node: &Node) -> String {
+    let mut words = Vec::new();
+    collect_meaning(node, &mut words);
+    words.join(" ")
+}
+
+fn collect_meaning<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
+    match &node.expr {
+        Expr::Term(term) => words.push(&term.text),
+        Expr::Phrase(phrase) => words.push(&phrase.text),
+        Expr::Implicit(items) | Expr::And(items) | Expr::Or(items) => {
+            items.iter().for_each(|item| collect_meaning(item, words))
+        }
+        Expr::Required(inner) | Expr::Field { inner, .. } | Expr::Boost { inner, .. } => {
+            collect_meaning(inner, words)
+        }
+        Expr::Not(_) | Expr::Path(_) | Expr::Ext(_) | Expr::Date { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meaning_of_a_query_leaves_out_exclusions_and_filters() {
+        let node = cerca_query::parse(
+            r#"sintomi dell'influenza +"febbre alta" title:tosse -raffreddore ext:pdf date:2024"#,
+        )
+        .unwrap();
+        assert_eq!(
+            meaning_text(&node),
+            "sintomi dell'influenza febbre alta tosse"
+        );
+    }
+}
