@@ -507,3 +507,33 @@ fn progress_hears_about_the_vectors() {
         .unwrap();
     assert_eq!((heard.planned, heard.embedded), (3, 3));
 }
+
+#[test]
+fn check_names_a_damaged_vectors_file() {
+    let setup = semantic_index();
+    let dir = setup.index.path().unwrap().to_path_buf();
+    assert!(Index::check(&dir).is_sound());
+    let path = dir.join("cerca-vectors.bin");
+    let mut bytes = fs::read(&path).unwrap();
+    let middle = bytes.len() - 30;
+    bytes[middle] ^= 1;
+    fs::write(&path, &bytes).unwrap();
+    let report = Index::check(&dir);
+    assert!(!report.is_sound());
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("not whole vectors")),
+        "{:?}",
+        report.problems
+    );
+    bytes[3] ^= 1;
+    fs::write(&path, &bytes).unwrap();
+    let report = Index::check(&dir);
+    assert!(
+        report.problems.iter().any(|p| p.contains("vectors file")),
+        "{:?}",
+        report.problems
+    );
+}

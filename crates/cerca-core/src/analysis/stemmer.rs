@@ -52,7 +52,7 @@ impl ItalianStemmer {
 
     /// The stem a lower-case `word` is indexed under: its Snowball stem,
     /// except for stopwords (their word, marked: [`STOPWORD_MARK`](super::STOPWORD_MARK))
-    /// and the few words Snowball conflates with others ([`EXCEPTIONS`]).
+    /// and the few words Snowball conflates with others (perché, però, cioè…).
     /// Cached: no allocation for a cached word.
     pub fn term_stem(&mut self, word: &str) -> &str {
         let ItalianStemmer {

@@ -122,7 +122,30 @@ pub(super) fn check(dir: &Path) -> CheckReport {
     if let Err(error) = read_every_stored_document(&index) {
         report.problems.push(problem_in_words(error));
     }
+    if let Some(problem) = vectors_problem(&index) {
+        report.problems.push(problem);
+    }
     report
+}
+
+/// What is wrong with the index's vectors (semantic search), if anything.
+fn vectors_problem(index: &Index) -> Option<String> {
+    let path = index.vectors.path()?;
+    match index.vectors.current() {
+        Err(error) => Some(error.to_string()),
+        Ok(Some(store)) => {
+            let len = fs::metadata(path).ok()?.len();
+            let extra = len
+                .checked_sub(store.valid_len())
+                .filter(|extra| *extra > 0)?;
+            Some(format!(
+                "the vectors file {} ends with {extra} bytes that are not whole vectors (a write \
+                 cut short, or damage): `cerca index` makes the vectors after them again",
+                path.display()
+            ))
+        }
+        Ok(None) => None,
+    }
 }
 
 /// What is wrong, without the advice to run `cerca check` that damage

@@ -2,7 +2,7 @@
 //!
 //! YAML (`---`) or TOML (`+++`) front matter at the very start, as in Markdown, gives the
 //! title and the date and is not part of the body (see
-//! [`split_front_matter`](super::markdown::split_front_matter)). A header
+//! [`super::markdown::split_front_matter`]). A header
 //! `date YYYY-MM-DD` at the very start (after optional whitespace), followed by
 //! whitespace or the end, gives the date and is removed from the body; an impossible date
 //! (`date 2025-13-40`) is no header and the text stays as is. Otherwise the title is derived

@@ -70,6 +70,11 @@ impl VectorStore {
         self.dimensions
     }
 
+    /// How much of its file holds whole, valid records.
+    pub fn valid_len(&self) -> u64 {
+        self.valid_len
+    }
+
     /// How many distinct fingerprints have a vector.
     pub fn len(&self) -> usize {
         self.rows.len()

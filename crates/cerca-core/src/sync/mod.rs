@@ -147,7 +147,7 @@ impl<'a> Syncer<'a> {
     /// Extracts the risky kinds (PDF, office documents…) in a worker process
     /// started with `command`, where time and memory limits hold and a parser
     /// that crashes fails one file only. Without it, they are extracted in
-    /// this process, with the in-process bounds only (see [`FileReader`]).
+    /// this process, with the in-process bounds only (see [`FileReader`](crate::read::FileReader)).
     pub fn with_worker(mut self, command: WorkerCommand) -> Syncer<'a> {
         self.worker = Some(command);
         self
