@@ -537,3 +537,49 @@ fn check_names_a_damaged_vectors_file() {
         report.problems
     );
 }
+
+/// A model that fails on every passage.
+#[derive(Debug)]
+struct Broken;
+
+impl Embedder for Broken {
+    fn model(&self) -> &str {
+        "topics"
+    }
+
+    fn dimensions(&self) -> usize {
+        TOPICS.len() + 1
+    }
+
+    fn embed_passages(&self, _texts: &[&str]) -> cerca_core::Result<Vec<Vec<f32>>> {
+        Err(Error::Semantic {
+            reason: "out of order".into(),
+        })
+    }
+
+    fn embed_query(&self, text: &str) -> cerca_core::Result<Vec<f32>> {
+        Ok(Topics::vector(text))
+    }
+}
+
+#[test]
+fn a_failing_model_leaves_the_words_indexed_and_says_why() {
+    let docs = folder();
+    let place = tempfile::tempdir().unwrap();
+    let index = Index::create(&place.path().join("index")).unwrap();
+    index.enable_semantic(&Broken).unwrap();
+    let report = Syncer::new(&index)
+        .with_embedder(Arc::new(Broken))
+        .sync(&[Root::new(docs.path())], &mut NoProgress)
+        .unwrap();
+    assert_eq!(report.added, 3);
+    let error = report.vectors_error.unwrap_or_default();
+    assert!(error.contains("out of order"), "{error}");
+    assert_eq!(index.count("febbre", &SearchOptions::default()).unwrap(), 1);
+    // A model that works makes them next time.
+    let report = Syncer::new(&index)
+        .with_embedder(Arc::new(Topics::default()))
+        .sync(&[], &mut NoProgress)
+        .unwrap();
+    assert_eq!((report.embedded, report.vectors_error), (3, None));
+}

@@ -127,6 +127,13 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         }
         .into());
     }
+    if let Some(error) = &report.vectors_error {
+        output::error(&format!(
+            "the vectors were not all made: {error}; the words are indexed, and the next \
+             `cerca index` makes the missing vectors"
+        ));
+        return Ok(false);
+    }
     Ok(report.failed == 0)
 }
 

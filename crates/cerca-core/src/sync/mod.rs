@@ -182,7 +182,10 @@ impl<'a> Syncer<'a> {
             .sync(roots)
             .inspect_err(|_| self.remove_leftover_files())?;
         if !report.interrupted {
-            self.embed(&mut report, progress)?;
+            // The words are committed whatever happens to the vectors.
+            if let Err(error) = self.embed(&mut report, progress) {
+                report.vectors_error = Some(error.to_string());
+            }
         }
         report.elapsed = started.elapsed();
         Ok(report)

@@ -31,6 +31,9 @@ pub struct SyncReport {
     /// interrupted, or it had no embedder for an index with semantic search
     /// on): the next sync with one makes them.
     pub without_vectors: usize,
+    /// Why the vectors could not be made (a full disk, the model failing):
+    /// the documents read are committed and searchable by their words.
+    pub vectors_error: Option<String>,
     #[serde(serialize_with = "as_seconds")]
     pub elapsed: Duration,
     /// Skipped files per reason (`"kind .jpg"`, `"binary"`, `"too large"`…).
