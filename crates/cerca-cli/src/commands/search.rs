@@ -200,6 +200,13 @@ fn search(
                 other => anyhow::Error::new(other),
             })?;
         output::note(text.trim_end_matches('\n'));
+        if options.semantic.is_some() {
+            output::note(
+                "ranking: words and meaning together (semantic search): the best lexical hits and \
+                 the documents nearest the query's words in meaning, filters and +/- words holding \
+                 (--lexical: words only)",
+            );
+        }
     }
     let results = index
         .search_parsed(&parsed, &options)
