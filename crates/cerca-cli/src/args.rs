@@ -34,6 +34,10 @@ pub enum Command {
     /// Search the index, or folders given on the command line.
     #[command(after_help = SEARCH_HELP)]
     Search(SearchArgs),
+    /// Keep the index current: sync it, then watch its folders (and the
+    /// folders given, added to it) and sync what changes, until Ctrl-C.
+    #[command(after_help = WATCH_HELP)]
+    Watch(WatchArgs),
     /// Show the index's folders: their options, documents, last sync, and the
     /// files the last `cerca index` could not read or passed over.
     Status(StatusArgs),
@@ -101,6 +105,21 @@ status: 0 if a query matched, 1 if none did, 2 if every line was an error.
 Exit status: 0 if something matched, 1 if nothing did, 2 on an error (a bad
 query, no index, a PATH that does not exist or a file that cannot be read;
 what could be searched is still searched and printed first).";
+
+const WATCH_HELP: &str = "\
+It starts with a sync (what changed while nobody watched), then syncs a folder
+again whenever something in it changes: a saved file is searchable within about
+a second. Changes are gathered until they are quiet for 0.3 s (1 s at most), and
+there is at most one sync a second, whatever the burst; when the system's queue
+of events overflows, the folders are synced whole. Each folder keeps its options
+(--exclude, --hidden…). Between syncs the index is not locked: `cerca index`
+and `cerca forget` may run meanwhile.
+
+Examples:
+  cerca watch                            keep the index's folders current
+  cerca watch ~/Note                     add ~/Note, then watch it with the others
+
+Ctrl-C (or SIGTERM) stops: what was synced is committed (exit status 0).";
 
 const CACHE_HELP: &str = "\
 An ad-hoc search (`cerca search QUERY PATH…`) keeps an index of its paths in
@@ -214,6 +233,16 @@ pub struct IndexArgs {
     #[arg(long)]
     pub json: bool,
     /// Folders (or files) to add and sync; none: re-sync every folder the index holds.
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub walk: WalkArgs,
+    /// Folders (or files) to add to the index and watch too; none: the index's folders.
     pub paths: Vec<PathBuf>,
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use anyhow::Result;
-use cerca_core::{Embedder, Error, Index, SyncReport};
+use cerca_core::{Embedder, Error, Index, Root, SyncReport, Syncer};
 
 use crate::args::{ColorChoice, IndexArgs};
 use crate::interrupt::{self, Interrupted};
@@ -95,25 +95,18 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     if let Some(model) = semantic_model(&index, &dir, args)? {
         syncer = syncer.with_embedder(model);
     }
-    let mut bar = Bar::new(color);
-    let mut recorder = Recorder::new(&mut bar);
-    let report = syncer.sync(&roots(&args.paths, &args.walk), &mut recorder);
-    let skipped = recorder.into_skipped();
-    bar.finish();
-    let report = report.map_err(|e| {
+    let report = sync_recorded(
+        &syncer,
+        &index,
+        &roots(&args.paths, &args.walk),
+        &args.paths,
+        color,
+    )
+    .map_err(|e| {
         about_index(e, &dir, || {
             format!("cannot sync the index at {}", dir.display())
         })
     })?;
-    if !report.interrupted {
-        // Only for `cerca status`: a report that cannot be written is said, not fatal.
-        if let Err(error) = save_last_report(skipped, &index, &args.paths, &report) {
-            output::error(&format!(
-                "{} (`cerca status` will not show this sync's skipped and failed files)",
-                output::causes(&error)
-            ));
-        }
-    }
     if args.json {
         serde_json::to_writer(&mut out, &json_report(&report)?)?;
         writeln!(out)?;
@@ -137,6 +130,33 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     Ok(report.failed == 0)
 }
 
+/// Syncs `roots` (given on the command line as `given`) with a progress bar,
+/// and keeps what it saw of each folder for `cerca status`.
+pub fn sync_recorded(
+    syncer: &Syncer<'_>,
+    index: &Index,
+    roots: &[Root],
+    given: &[PathBuf],
+    color: ColorChoice,
+) -> cerca_core::Result<SyncReport> {
+    let mut bar = Bar::new(color);
+    let mut recorder = Recorder::new(&mut bar);
+    let report = syncer.sync(roots, &mut recorder);
+    let skipped = recorder.into_skipped();
+    bar.finish();
+    let report = report?;
+    if !report.interrupted {
+        // Only for `cerca status`: a report that cannot be written is said, not fatal.
+        if let Err(error) = save_last_report(skipped, index, given, &report) {
+            output::error(&format!(
+                "{} (`cerca status` will not show this sync's skipped and failed files)",
+                output::causes(&error)
+            ));
+        }
+    }
+    Ok(report)
+}
+
 /// The model to make vectors with, if the index has (or is given) semantic
 /// search; `--no-semantic` turns it off.
 fn semantic_model(
@@ -158,24 +178,30 @@ fn semantic_model(
         index.enable_semantic(&*model).map_err(about)?;
         return Ok(Some(model));
     }
+    Ok(model_of(index))
+}
+
+/// The model of an index with semantic search on, if this cerca has it (or
+/// says why not).
+pub fn model_of(index: &Index) -> Option<Arc<dyn Embedder>> {
     if !index.semantic_enabled() {
-        return Ok(None);
+        return None;
     }
     if !semantic::BUILT_IN {
         output::note(
             "cerca: this index has semantic search on, but this cerca was built without it: \
              new documents get no vector (`cerca index --no-semantic` turns it off)",
         );
-        return Ok(None);
+        return None;
     }
     match semantic::model() {
-        Ok(model) => Ok(Some(model)),
+        Ok(model) => Some(model),
         Err(error) => {
             output::error(&format!(
                 "{}: the words are indexed, the vectors of new documents are not made",
                 output::causes(&error)
             ));
-            Ok(None)
+            None
         }
     }
 }

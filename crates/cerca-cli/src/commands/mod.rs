@@ -8,6 +8,7 @@ pub mod index;
 pub mod last_report;
 pub mod search;
 pub mod status;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
