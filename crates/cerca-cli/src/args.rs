@@ -38,6 +38,9 @@ pub enum Command {
     /// folders given, added to it) and sync what changes, until Ctrl-C.
     #[command(after_help = WATCH_HELP)]
     Watch(WatchArgs),
+    /// Serve the index over HTTP: a JSON API and a search page.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Show the index's folders: their options, documents, last sync, and the
     /// files the last `cerca index` could not read or passed over.
     Status(StatusArgs),
@@ -120,6 +123,27 @@ Examples:
   cerca watch ~/Note                     add ~/Note, then watch it with the others
 
 Ctrl-C (or SIGTERM) stops: what was synced is committed (exit status 0).";
+
+const SERVE_HELP: &str = "\
+The page at / searches as `cerca search` does (words, filters by kind and date,
+pages of hits, each document's text); /?q=QUERY opens with that search done.
+
+The JSON API (the same hit fields as `cerca search --json`):
+  GET /api/search?q=QUERY[&limit=N][&offset=N][&sort=score|date|-date|path][&any=1][&lexical=1]
+      {\"total\": N, \"relaxed\": bool, \"hits\": [...]}; a query that does not parse
+      is 400 {\"error\": MESSAGE, \"at\": {\"start\": S, \"end\": E}} (characters)
+  GET /api/status      documents, folders, last sync, semantic search
+  GET /api/document?path=PATH
+      a document's stored text, only for a path the index holds (404 otherwise)
+
+Limits: at most 1000 hits a page; requests over 16 KiB or 10 s are refused;
+searches run a few at a time (one per core, twice over), the others wait up to
+5 s (then 503). Ctrl-C stops it, after the requests under way.
+
+Examples:
+  cerca serve                                  http://127.0.0.1:7700 for this user
+  cerca serve --watch                          the same, and the index kept current
+  cerca serve --addr 0.0.0.0:7700 --token T    on the network, for who knows T";
 
 const CACHE_HELP: &str = "\
 An ad-hoc search (`cerca search QUERY PATH…`) keeps an index of its paths in
@@ -244,6 +268,24 @@ pub struct WatchArgs {
     pub walk: WalkArgs,
     /// Folders (or files) to add to the index and watch too; none: the index's folders.
     pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The address and port to listen on. Another address than loopback
+    /// (127.0.0.1, ::1) makes the token mandatory.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7700")]
+    pub addr: std::net::SocketAddr,
+    /// The token every request must carry (`Authorization: Bearer TOKEN`, or
+    /// `?token=TOKEN` in the page's address) [default: $CERCA_TOKEN; away
+    /// from loopback without one, a random one is made and printed].
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Also keep the index current, as `cerca watch` does, in the same process.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

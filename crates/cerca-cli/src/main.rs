@@ -81,6 +81,7 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
         Command::Index(args) => commands::index::run(args, cli.color),
         Command::Search(args) => commands::search::run(args, cli.color),
         Command::Watch(args) => commands::watch::run(args, cli.color),
+        Command::Serve(args) => commands::serve::run(args, cli.color),
         Command::Status(args) => commands::status::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Forget(args) => commands::forget::run(args),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use cerca_core::Embedder;
+use cerca_core::{Embedder, Index, SemanticSearch};
 
 /// What to do to get semantic search, in a cerca built without it.
 #[cfg(not(feature = "semantic"))]
@@ -22,4 +22,23 @@ pub fn model() -> Result<Arc<dyn Embedder>> {
 #[cfg(not(feature = "semantic"))]
 pub fn model() -> Result<Arc<dyn Embedder>> {
     anyhow::bail!(NOT_BUILT)
+}
+
+/// Words and meaning together, when the index has vectors and this cerca
+/// their model (see `cerca index --semantic`); if the model cannot be
+/// loaded, says so and searches by words.
+pub fn for_search(index: &Index) -> Option<SemanticSearch> {
+    if !BUILT_IN || !index.semantic_enabled() {
+        return None;
+    }
+    match model() {
+        Ok(model) => Some(SemanticSearch::new(model)),
+        Err(error) => {
+            crate::output::note(&format!(
+                "cerca: {}; searching by words only",
+                crate::output::causes(&error)
+            ));
+            None
+        }
+    }
 }

@@ -7,6 +7,7 @@ pub mod forget;
 pub mod index;
 pub mod last_report;
 pub mod search;
+pub mod serve;
 pub mod status;
 pub mod watch;
 

@@ -97,20 +97,10 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
 /// Words and meaning together, when the index has vectors and this cerca
 /// their model (see `cerca index --semantic`), unless `--lexical`.
 fn semantic_search(index: &Index, args: &SearchArgs) -> Option<SemanticSearch> {
-    if args.lexical || args.sort != Sort::Score || !semantic::BUILT_IN || !index.semantic_enabled()
-    {
+    if args.lexical || args.sort != Sort::Score {
         return None;
     }
-    match semantic::model() {
-        Ok(model) => Some(SemanticSearch::new(model)),
-        Err(error) => {
-            output::note(&format!(
-                "cerca: {}; searching by words only",
-                output::causes(&error)
-            ));
-            None
-        }
-    }
+    semantic::for_search(index)
 }
 
 fn search(

@@ -80,20 +80,34 @@ pub fn run(args: &WatchArgs, color: ColorChoice) -> Result<bool> {
     if report.interrupted {
         return Ok(stopped());
     }
-    let index_dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+    keep_current(&index, &dir, &interrupt, &sync)?;
+    Ok(stopped())
+}
+
+/// Syncs roots (given on the command line as the paths) and reports.
+pub type SyncFn<'a> = dyn Fn(&[Root], &[PathBuf]) -> Result<SyncReport> + 'a;
+
+/// Watches the index's folders and syncs them with `sync` as they change,
+/// until `interrupt` is set.
+pub fn keep_current(
+    index: &Index,
+    dir: &Path,
+    interrupt: &AtomicBool,
+    sync: &SyncFn<'_>,
+) -> Result<()> {
+    let index_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let mut events = Events::new(&index_dir)?;
-    let mut folders = events.follow(&index)?;
+    let mut folders = events.follow(index)?;
     output::note(&format!(
         "cerca: watching {} for changes (Ctrl-C stops)",
         describe(&folders)
     ));
-
     let mut last_sync = Instant::now();
-    while let Some(changed) = events.next_batch(&folders, &interrupt) {
+    while let Some(changed) = events.next_batch(&folders, interrupt) {
         // A bounded commit rate, whatever the burst.
         while last_sync.elapsed() < BETWEEN_SYNCS {
             if interrupt.load(Ordering::SeqCst) {
-                return Ok(stopped());
+                return Ok(());
             }
             std::thread::sleep(TICK);
         }
@@ -115,9 +129,9 @@ pub fn run(args: &WatchArgs, color: ColorChoice) -> Result<bool> {
                 break;
             }
         }
-        folders = events.follow(&index)?;
+        folders = events.follow(index)?;
     }
-    Ok(stopped())
+    Ok(())
 }
 
 fn stopped() -> bool {

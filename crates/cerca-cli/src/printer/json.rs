@@ -62,7 +62,7 @@ pub struct Json<W> {
 }
 
 #[derive(Serialize)]
-struct JsonHit<'a> {
+pub struct JsonHit<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     query: Option<usize>,
     rank: usize,
@@ -122,7 +122,8 @@ pub fn rfc3339(time: std::time::SystemTime) -> String {
         .unwrap_or_default()
 }
 
-fn json_hit(hit: &Hit, query: Option<usize>, relaxed: bool) -> JsonHit<'_> {
+/// A hit as `--json` (and `cerca serve`'s API) writes it.
+pub fn json_hit(hit: &Hit, query: Option<usize>, relaxed: bool) -> JsonHit<'_> {
     let snippet = hit.snippet.as_ref();
     JsonHit {
         query,

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::schema::Fields;
 use crate::semantic::IndexVectors;
 use crate::sync::state::StateStore;
+use crate::Document;
 
 pub use check::CheckReport;
 pub(crate) use convert::{
@@ -336,6 +337,53 @@ impl Index {
     }
 
     fn read_stored_hash(&self, path: &Path) -> Result<Option<u128>> {
+        Ok(self.stored_doc(path)?.and_then(|doc| {
+            doc.get_first(self.fields.hash)
+                .and_then(|v| v.as_bytes())
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                .map(u128::from_le_bytes)
+        }))
+    }
+
+    /// The document of `path` as the index stores it (its text as read, not
+    /// the file as it is now), if it is indexed: for showing a hit's text.
+    /// Nothing is read from the file system.
+    pub fn document(&self, path: &Path) -> Result<Option<Document>> {
+        crate::error::guard_panics(&self.display_path(), "reading a stored document", || {
+            let Some(doc) = self.stored_doc(path)? else {
+                return Ok(None);
+            };
+            let f = self.fields;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            Ok(Some(Document {
+                path: path.to_path_buf(),
+                title: text(f.title),
+                body: text(f.body_text),
+                date: doc
+                    .get_first(f.date)
+                    .and_then(|v| v.as_datetime())
+                    .map(datetime_to_day),
+                modified: doc
+                    .get_first(f.modified)
+                    .and_then(|v| v.as_datetime())
+                    .map_or(UNIX_EPOCH, system_time),
+                size: doc.get_first(f.size).and_then(|v| v.as_u64()).unwrap_or(0),
+                hash: doc
+                    .get_first(f.hash)
+                    .and_then(|v| v.as_bytes())
+                    .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                    .map_or(0, u128::from_le_bytes),
+                kind: text(f.kind),
+            }))
+        })
+    }
+
+    fn stored_doc(&self, path: &Path) -> Result<Option<TantivyDocument>> {
         let searcher = self.reader.searcher();
         let query = tantivy::query::TermQuery::new(
             key_term(self.fields, path),
@@ -351,11 +399,7 @@ impl Index {
             return Ok(None);
         };
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.engine_error(e))?;
-        Ok(doc
-            .get_first(self.fields.hash)
-            .and_then(|v| v.as_bytes())
-            .and_then(|b| <[u8; 16]>::try_from(b).ok())
-            .map(u128::from_le_bytes))
+        Ok(Some(doc))
     }
 
     /// What the index records of every indexed document's file, to tell
