@@ -190,6 +190,11 @@ fn the_or_fallback_keeps_every_filter_and_shows_no_internal_score() {
         ("date:1999 pomodoro torta", 0),
         ("title:ornitorinco pomodoro torta", 0),
         ("+ornitorinco pomodoro torta", 0),
+        // Filters inside a group of words hold too.
+        ("torta pomodoro AND ext:pdf", 0),
+        ("torta pomodoro AND NOT pasta AND NOT mele", 0),
+        ("(torta ext:pdf) OR (pomodoro ext:pdf) trump", 0),
+        ("torta pomodoro AND path:politica/*", 0),
         // Filters that hold, with words of which some match.
         ("ext:md pomodoro ornitorinco", 1),
         ("path:torta.txt pomodoro torta mele ornitorinco", 1),

@@ -241,6 +241,20 @@ fn filters_and_excluded_words_hold_for_documents_found_by_meaning() {
     assert_eq!(markdown, ["ambulatorio.md"]);
     let without = names(&setup.index, "sintomi malattia -tosse", &options);
     assert_eq!(without, ["ambulatorio.md"]);
+    // Inside groups, with AND, NOT and OR, as well.
+    for query in [
+        "sintomi malattia AND ext:md",
+        "(sintomi ext:md) OR (malattia ext:md)",
+        "sintomi malattia AND path:ambulatorio.md",
+    ] {
+        assert_eq!(
+            names(&setup.index, query, &options),
+            ["ambulatorio.md"],
+            "{query}"
+        );
+    }
+    let not = names(&setup.index, "sintomi malattia AND NOT tosse", &options);
+    assert_eq!(not, ["ambulatorio.md"]);
     let required = names(&setup.index, "sintomi +guanciale", &options);
     assert_eq!(required, ["cucina.txt"]);
     let within = SearchOptions {

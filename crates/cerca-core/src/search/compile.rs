@@ -142,9 +142,6 @@ pub(crate) struct Compiler<'a> {
     operator: Operator,
     /// Rank documents by how many of the top-level clauses they match.
     coordinate: bool,
-    /// Leave out the top-level words the OR fallback may leave unmatched:
-    /// what remains (filters, `+` and `-` words) must hold for any hit.
-    constraints_only: bool,
     keep_stopwords: bool,
     /// The stems of the query's words, in order, for the proximity bonus.
     proximity_terms: Vec<String>,
@@ -168,7 +165,6 @@ impl<'a> Compiler<'a> {
             analyzer: WordAnalyzer::new(),
             operator,
             coordinate,
-            constraints_only: false,
             keep_stopwords: false,
             proximity_terms: Vec::new(),
             now: SystemTime::now(),
@@ -178,38 +174,17 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// A compiler of what every hit must satisfy, whatever words it has:
-    /// filters, fields, `+` and `-` words (all documents if none).
-    pub fn constraints(fields: Fields, stopwords: &'a StopWords) -> Self {
-        Compiler {
-            constraints_only: true,
-            ..Compiler::new(fields, stopwords, Operator::Any, true)
-        }
-    }
-
     /// The tantivy query for `root`; an error pointing into the query for
     /// what cannot be searched (an invalid path glob, a phrase too costly).
     pub fn compile(mut self, root: &Node) -> Result<Compiled, ParseError> {
         self.keep_stopwords = self.only_stopwords(root);
-        let joined = matches!(root.expr, Expr::Implicit(_) | Expr::And(_));
-        let query = if self.constraints_only && !joined && is_relaxable(root) {
-            None // a lone word, phrase or OR: no constraint
-        } else {
-            self.node(root, Scope::TitleAndBody, false)
-        };
+        let query = self.node(root, Scope::TitleAndBody, false);
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let query = match self.constraints_only {
-            true => query,
-            false => query.map(|query| self.with_proximity(query)),
-        };
-        let nothing: Box<dyn Query> = match self.constraints_only {
-            true => Box::new(AllQuery),
-            false => Box::new(tantivy::query::EmptyQuery),
-        };
+        let query = query.map(|query| self.with_proximity(query));
         Ok(Compiled {
-            query: query.unwrap_or(nothing),
+            query: query.unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery)),
             highlight: self.highlight,
             lookups: self.lookups,
         })
@@ -382,9 +357,6 @@ impl<'a> Compiler<'a> {
                     None => continue,
                 },
                 _ => match compiled {
-                    Some(_) if top_level && is_relaxable(item) && self.constraints_only => {
-                        continue;
-                    }
                     Some(query) if top_level && is_relaxable(item) => {
                         some_of.push((Occur::Should, coordinated(query)));
                         continue;
@@ -723,10 +695,14 @@ fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
 }
 
 /// Whether the OR fallback may leave this clause unmatched: words, phrases and
-/// groups of them, not filters (`path:`, `ext:`, `date:`, `title:`…).
+/// groups of them only, not filters (`path:`, `ext:`, `date:`, `title:`…),
+/// `+`/`-` words, nor a group that holds one (`gruppi AND ext:md`).
 pub(crate) fn is_relaxable(node: &Node) -> bool {
     match &node.expr {
-        Expr::Term(_) | Expr::Phrase(_) | Expr::Or(_) | Expr::And(_) | Expr::Implicit(_) => true,
+        Expr::Term(_) | Expr::Phrase(_) => true,
+        Expr::Or(items) | Expr::And(items) | Expr::Implicit(items) => {
+            items.iter().all(is_relaxable)
+        }
         Expr::Boost { inner, .. } => is_relaxable(inner),
         Expr::Field { .. }
         | Expr::Path(_)

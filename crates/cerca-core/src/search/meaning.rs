@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::compile::Compiler;
-use super::{ScoredAddress, SearchOptions, SearchResults};
+use super::{Operator, ScoredAddress, SearchOptions, SearchResults};
 use crate::error::{Error, Result};
 use crate::semantic::fusion::{fuse, Candidate};
 use crate::semantic::store::VectorStore;
@@ -137,14 +137,14 @@ impl Index {
         let terms = near
             .iter()
             .map(|(fingerprint, _)| Term::from_field_u64(self.fields.fingerprint, *fingerprint));
-        let constraints = Compiler::constraints(self.fields, &self.stopwords).compile(node)?;
-        let allowed: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermSetQuery::new(terms)) as Box<dyn Query>,
-            ),
-            (Occur::Must, constraints.query),
-        ]));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(TermSetQuery::new(terms)))];
+        if let Some(constraints) = constraints_of(node) {
+            let compiled = Compiler::new(self.fields, &self.stopwords, Operator::All, false)
+                .compile(&constraints)?;
+            clauses.push((Occur::Must, compiled.query));
+        }
+        let allowed: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         let allowed = searcher.search(&*self.restrict(allowed, options), &DocSetCollector)?;
         let mut fingerprints = Fingerprints::new(searcher);
         let mut nearest = Vec::new();
@@ -192,6 +192,42 @@ impl<'a> Fingerprints<'a> {
     }
 }
 
+/// What every hit of `node` must satisfy whatever words it has: its
+/// filters (`ext:`, `path:`, `date:`, `modified:`, field words) and its `+`
+/// and `-` words, with the groups they are in (`a AND ext:md` asks for
+/// `ext:md`; `(a ext:md) OR (b ext:pdf)` for `ext:md OR ext:pdf`; an OR with a
+/// side free of them asks for nothing). `None`: no constraint.
+pub(super) fn constraints_of(node: &Node) -> Option<Node> {
+    let kept = |expr| {
+        Some(Node {
+            expr,
+            span: node.span,
+        })
+    };
+    match &node.expr {
+        Expr::Term(_) | Expr::Phrase(_) => None,
+        Expr::Field { .. }
+        | Expr::Path(_)
+        | Expr::Ext(_)
+        | Expr::Date { .. }
+        | Expr::Required(_)
+        | Expr::Not(_) => Some(node.clone()),
+        Expr::Boost { inner, .. } => constraints_of(inner),
+        Expr::Implicit(items) | Expr::And(items) => {
+            let all: Vec<Node> = items.iter().filter_map(constraints_of).collect();
+            match all.len() {
+                0 => None,
+                1 => all.into_iter().next(),
+                _ => kept(Expr::And(all)),
+            }
+        }
+        Expr::Or(items) => {
+            let each: Option<Vec<Node>> = items.iter().map(constraints_of).collect();
+            kept(Expr::Or(each?))
+        }
+    }
+}
+
 /// The words of a query that say what it is about: its terms and phrases,
 /// not what it excludes nor its filters.
 pub(super) fn meaning_text(node: &Node) -> String {
@@ -217,6 +253,35 @@ fn collect_meaning<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn constraints(query: &str) -> Option<String> {
+        let node = cerca_query::parse(query).unwrap();
+        constraints_of(&node).map(|c| c.to_string())
+    }
+
+    #[test]
+    fn constraints_keep_filters_and_signed_words_wherever_they_are() {
+        assert_eq!(constraints("utenti gruppi"), None);
+        assert_eq!(constraints("\"casa bianca\"^2 OR minsk"), None);
+        let kept = [
+            ("utenti ext:md", "ext:md"),
+            ("utenti gruppi AND ext:md", "ext:md"),
+            ("utenti gruppi AND NOT debian", "-debian"),
+            ("utenti gruppi AND +gpg", "+gpg"),
+            ("utenti -debian path:doc", "-debian"),
+        ];
+        for (query, part) in kept {
+            let found = constraints(query).unwrap_or_default();
+            assert!(found.contains(part), "{query}: {found}");
+            assert!(!found.contains("utenti"), "{query}: {found}");
+        }
+        let either = constraints("(utenti ext:md) OR (gruppi ext:pdf)").unwrap_or_default();
+        assert!(
+            either.contains("OR") && either.contains("ext:pdf"),
+            "{either}"
+        );
+        assert_eq!(constraints("(utenti ext:md) OR gruppi"), None);
+    }
 
     #[test]
     fn the_meaning_of_a_query_leaves_out_exclusions_and_filters() {
