@@ -129,7 +129,7 @@ The page at / searches as `cerca search` does (words, filters by kind and date,
 pages of hits, each document's text); /?q=QUERY opens with that search done.
 
 The JSON API (the same hit fields as `cerca search --json`):
-  GET /api/search?q=QUERY[&limit=N][&offset=N][&sort=score|date|-date|path][&any=1][&lexical=1]
+  GET /api/search?q=QUERY[&limit=N][&offset=N][&sort=score|date|-date|path][&any=1][&lexical=1][&literal=1]
       {\"total\": N, \"relaxed\": bool, \"hits\": [...]}; a query that does not parse
       is 400 {\"error\": MESSAGE, \"at\": {\"start\": S, \"end\": E}} (characters)
   GET /api/status      documents, folders, last sync, semantic search

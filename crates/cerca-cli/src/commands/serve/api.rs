@@ -27,6 +27,8 @@ pub struct SearchParams {
     any: Option<String>,
     /// `1`/`true`: by words only (`--lexical`).
     lexical: Option<String>,
+    /// `1`/`true`: the query as plain words (`-F`).
+    literal: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -104,10 +106,16 @@ pub async fn search(
     };
     let searching = Arc::clone(&served);
     let text = query.clone();
+    let literal = yes(&params.literal);
     let answer = tokio::task::spawn_blocking(move || {
         // The slot is held until the search ends, even if the request gave up.
         let _permit = permit;
-        searching.index.search(&text, &options)
+        cerca_core::query::limits::check_length(&text)?;
+        let parsed = match literal {
+            true => cerca_core::query::parse_literal(&text)?,
+            false => cerca_core::query::parse(&text)?,
+        };
+        searching.index.search_parsed(&parsed, &options)
     })
     .await;
     match answer {
