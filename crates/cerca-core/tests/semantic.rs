@@ -597,3 +597,44 @@ fn a_failing_model_leaves_the_words_indexed_and_says_why() {
         .unwrap();
     assert_eq!((report.embedded, report.vectors_error), (3, None));
 }
+
+#[test]
+fn pages_past_the_candidates_follow_each_other_too() {
+    let docs = tempfile::tempdir().unwrap();
+    for i in 0..12 {
+        let topic = ["la pasta", "la partita", "il medico"][i % 3];
+        let text = format!("Nota {i}: febbre {}, {topic}\n", "e febbre ".repeat(i));
+        write(docs.path(), &format!("{i:02}.txt"), &text);
+    }
+    let place = tempfile::tempdir().unwrap();
+    let index = Index::create(&place.path().join("index")).unwrap();
+    let embedder = Arc::new(Topics::default());
+    index.enable_semantic(&*embedder).unwrap();
+    syncer(&index, &embedder)
+        .sync(&[Root::new(docs.path())], &mut NoProgress)
+        .unwrap();
+    let mut semantic = SemanticSearch::new(embedder.clone());
+    semantic.lexical_candidates = 4;
+    let options = SearchOptions {
+        limit: 100,
+        operator: cerca_core::Operator::Any,
+        semantic: Some(semantic),
+        ..SearchOptions::default()
+    };
+    let all = names(&index, "febbre medico", &options);
+    assert_eq!(all.len(), 12, "{all:?}");
+    // Promoted by meaning or not, each document is counted once.
+    assert_eq!(index.search("febbre medico", &options).unwrap().total, 12);
+    for size in [1, 2, 3, 5] {
+        let mut paged = Vec::new();
+        for offset in (0..12).step_by(size) {
+            let page = SearchOptions {
+                offset,
+                limit: size,
+                ..options.clone()
+            };
+            paged.extend(names(&index, "febbre medico", &page));
+        }
+        assert_eq!(paged, all, "pages of {size}");
+    }
+}

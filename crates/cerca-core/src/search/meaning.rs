@@ -10,7 +10,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use super::compile::Compiler;
 use super::{Operator, ScoredAddress, SearchOptions, SearchResults};
 use crate::error::{Error, Result};
-use crate::semantic::fusion::{fuse, Candidate};
+use crate::semantic::fusion::{Candidate, Fusion};
 use crate::semantic::store::VectorStore;
 use crate::semantic::SemanticSearch;
 use crate::Index;
@@ -18,7 +18,7 @@ use crate::Index;
 impl Index {
     /// The lexical candidates and the documents nearest the query's meaning
     /// that satisfy its filters and `+`/`-` words, ranked by
-    /// [`fuse`]; the page `options` asks for.
+    /// [`Fusion`]; the page `options` asks for.
     pub(super) fn search_with_meaning(
         &self,
         searcher: &Searcher,
@@ -61,15 +61,22 @@ impl Index {
 
         let candidates_options = SearchOptions {
             offset: 0,
-            limit: semantic.lexical_candidates.max(wanted),
+            // Enough for the page past the documents meaning promotes.
+            limit: semantic
+                .lexical_candidates
+                .max(wanted.saturating_add(semantic.semantic_candidates)),
             semantic: None,
             ..options.clone()
         };
         let lexical = self.lexical(searcher, node, &candidates_options)?;
+        // The same candidates for every page: the best lexical hits (then,
+        // past them, the other lexical hits in their order).
+        let window = semantic.lexical_candidates.min(lexical.found.len());
+        let (ranked_by_both, after) = lexical.found.split_at(window);
         let mut fingerprints = Fingerprints::new(searcher);
         let mut addresses: Vec<DocAddress> = Vec::new();
         let mut candidates: Vec<Candidate> = Vec::new();
-        for (score, address) in &lexical.found {
+        for (score, address) in ranked_by_both {
             let cosine = fingerprints
                 .of(*address)?
                 .and_then(|fingerprint| store.cosine(&query, fingerprint));
@@ -81,7 +88,7 @@ impl Index {
         }
         let near = self.nearest_allowed(searcher, node, options, semantic, store, &query)?;
         let found: FxHashSet<DocAddress> = addresses.iter().copied().collect();
-        let mut added = 0;
+        let mut promoted: FxHashSet<DocAddress> = FxHashSet::default();
         for (address, cosine) in near {
             if !found.contains(&address) {
                 addresses.push(address);
@@ -89,26 +96,85 @@ impl Index {
                     lexical: None,
                     cosine: Some(cosine),
                 });
-                added += 1;
+                promoted.insert(address);
             }
         }
-
-        let scores = fuse(&candidates, semantic.weight);
-        let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().collect();
-        // Ties keep the lexical order.
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let page: Vec<ScoredAddress> = ranked
-            .into_iter()
-            .skip(options.offset)
-            .take(options.limit)
-            .map(|(i, score)| (Some(score), addresses[i]))
+        // Promoted documents the words match too (past the candidates) are
+        // counted once, and not shown again in their lexical place.
+        let also_lexical = self.matching_among(searcher, &lexical, options, &promoted)?;
+        let added = promoted.len() - also_lexical;
+        let after: Vec<&ScoredAddress> = after
+            .iter()
+            .filter(|(_, address)| !promoted.contains(address))
             .collect();
+
+        let fusion = Fusion::new(&candidates, semantic.weight);
+        let mut ranked: Vec<(f32, DocAddress)> = candidates
+            .iter()
+            .zip(addresses)
+            .map(|(candidate, address)| (fusion.score(candidate), address))
+            .collect();
+        // Ties keep the lexical order (the sort is stable).
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut page: Vec<ScoredAddress> = Vec::with_capacity(options.limit.min(ranked.len()));
+        let skipped = options.offset.min(ranked.len());
+        for (score, address) in ranked.into_iter().skip(skipped).take(options.limit) {
+            page.push((Some(score), address));
+        }
+        // Past the candidates, the lexical hits in their order, scored alike.
+        let further = options.offset - skipped;
+        let room = options.limit - page.len();
+        for &&(score, address) in after.iter().skip(further).take(room) {
+            let cosine = fingerprints
+                .of(address)?
+                .and_then(|fingerprint| store.cosine(&query, fingerprint));
+            let candidate = Candidate {
+                lexical: score,
+                cosine,
+            };
+            page.push((Some(fusion.score(&candidate)), address));
+        }
         let hits = self.hits(searcher, page, options, lexical.compiled.highlight)?;
         Ok(SearchResults {
             hits,
             total: lexical.total + added,
             relaxed: lexical.relaxed,
         })
+    }
+
+    /// How many of `documents` the query's words match.
+    fn matching_among(
+        &self,
+        searcher: &Searcher,
+        lexical: &super::Lexical,
+        options: &SearchOptions,
+        documents: &FxHashSet<DocAddress>,
+    ) -> Result<usize> {
+        if documents.is_empty() {
+            return Ok(0);
+        }
+        if lexical.total <= lexical.found.len() {
+            // Every match is at hand.
+            return Ok(lexical
+                .found
+                .iter()
+                .filter(|(_, address)| documents.contains(address))
+                .count());
+        }
+        let mut fingerprints = Fingerprints::new(searcher);
+        let mut terms = Vec::with_capacity(documents.len());
+        for address in documents {
+            if let Some(fingerprint) = fingerprints.of(*address)? {
+                terms.push(Term::from_field_u64(self.fields.fingerprint, fingerprint));
+            }
+        }
+        let words = self.restrict(lexical.compiled.query.box_clone(), options);
+        let among: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, words),
+            (Occur::Must, Box::new(TermSetQuery::new(terms))),
+        ]));
+        let matching = searcher.search(&*among, &DocSetCollector)?;
+        Ok(matching.iter().filter(|a| documents.contains(a)).count())
     }
 
     /// The documents nearest `query` in meaning (at most

@@ -14,37 +14,53 @@ pub(crate) struct Candidate {
     pub cosine: Option<f32>,
 }
 
-/// The fused score of each candidate, in order:
-/// `lexical / best lexical + weight · z(cosine)`, where a missing lexical
-/// score counts 0 and a missing cosine counts as the average one (z = 0).
-pub(crate) fn fuse(candidates: &[Candidate], weight: f32) -> Vec<f32> {
-    let best = candidates
-        .iter()
-        .filter_map(|c| c.lexical)
-        .fold(0f32, f32::max);
-    let cosines: Vec<f64> = candidates
-        .iter()
-        .filter_map(|c| c.cosine)
-        .filter(|c| c.is_finite())
-        .map(f64::from)
-        .collect();
-    let (mean, deviation) = mean_and_deviation(&cosines);
-    candidates
-        .iter()
-        .map(|candidate| {
-            let lexical = match candidate.lexical {
-                Some(score) if best > 0.0 && score.is_finite() => score / best,
-                _ => 0.0,
-            };
-            let z = match candidate.cosine {
-                Some(cosine) if deviation > 0.0 && cosine.is_finite() => {
-                    ((f64::from(cosine) - mean) / deviation) as f32
-                }
-                _ => 0.0,
-            };
-            lexical + weight * z
-        })
-        .collect()
+/// The statistics of a candidate list, to give any candidate its fused
+/// score `lexical / best lexical + weight · z(cosine)`, where a missing
+/// lexical score counts 0 and a missing cosine counts as the average one
+/// (z = 0); candidates past the list too, so that pages further on score
+/// alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fusion {
+    best: f32,
+    mean: f64,
+    deviation: f64,
+    weight: f32,
+}
+
+impl Fusion {
+    pub fn new(candidates: &[Candidate], weight: f32) -> Fusion {
+        let best = candidates
+            .iter()
+            .filter_map(|c| c.lexical)
+            .fold(0f32, f32::max);
+        let cosines: Vec<f64> = candidates
+            .iter()
+            .filter_map(|c| c.cosine)
+            .filter(|c| c.is_finite())
+            .map(f64::from)
+            .collect();
+        let (mean, deviation) = mean_and_deviation(&cosines);
+        Fusion {
+            best,
+            mean,
+            deviation,
+            weight,
+        }
+    }
+
+    pub fn score(&self, candidate: &Candidate) -> f32 {
+        let lexical = match candidate.lexical {
+            Some(score) if self.best > 0.0 && score.is_finite() => score / self.best,
+            _ => 0.0,
+        };
+        let z = match candidate.cosine {
+            Some(cosine) if self.deviation > 0.0 && cosine.is_finite() => {
+                ((f64::from(cosine) - self.mean) / self.deviation) as f32
+            }
+            _ => 0.0,
+        };
+        lexical + self.weight * z
+    }
 }
 
 /// Mean and population standard deviation; a deviation of 0 when fewer
@@ -62,6 +78,11 @@ fn mean_and_deviation(values: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fuse(candidates: &[Candidate], weight: f32) -> Vec<f32> {
+        let fusion = Fusion::new(candidates, weight);
+        candidates.iter().map(|c| fusion.score(c)).collect()
+    }
 
     fn both(lexical: f32, cosine: f32) -> Candidate {
         Candidate {
