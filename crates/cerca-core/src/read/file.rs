@@ -194,7 +194,7 @@ pub(crate) fn load(
 /// Opens a file for reading without waiting: a FIFO put in a regular file's
 /// place between the walk and the read would block `open` until a writer came.
 #[cfg(unix)]
-fn open_regular(path: &Path) -> std::io::Result<File> {
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     // O_NONBLOCK changes nothing for a regular file's reads.
     std::fs::OpenOptions::new()
@@ -204,7 +204,7 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
 }
 
 #[cfg(not(unix))]
-fn open_regular(path: &Path) -> std::io::Result<File> {
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
     File::open(path)
 }
 

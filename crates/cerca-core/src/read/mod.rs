@@ -54,7 +54,7 @@ pub mod docx;
 pub mod eml;
 pub mod epub;
 mod error;
-mod file;
+pub(crate) mod file;
 pub mod html;
 mod ignore_files;
 mod lines;

@@ -14,7 +14,6 @@
 //! next append overwrites. Rewrites (dropping dead vectors) replace the file
 //! atomically.
 
-use std::fs;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -131,11 +130,20 @@ impl VectorStore {
     /// is [`Error::CorruptVectors`]; a damaged or torn record ends the vectors
     /// read (those after it are made again).
     pub fn load(path: &Path) -> Result<Option<VectorStore>> {
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
+        let mut file = match crate::read::file::open_regular(path) {
+            Ok(file) => file,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(Error::io(path)(error)),
         };
+        // A FIFO or a device in its place (/dev/zero) would hang or never end.
+        let metadata = file.metadata().map_err(Error::io(path))?;
+        if !metadata.is_file() {
+            return Err(Error::CorruptVectors {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+        std::io::Read::read_to_end(&mut file, &mut bytes).map_err(Error::io(path))?;
         let (model, dimensions, mut at) =
             parse_header(&bytes).ok_or_else(|| Error::CorruptVectors {
                 path: path.to_path_buf(),
@@ -281,6 +289,7 @@ fn parse_header(bytes: &[u8]) -> Option<(String, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn vector(x: f32, y: f32) -> Quantized {
         Quantized::new(&[x, y, 0.0])
