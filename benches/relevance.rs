@@ -193,6 +193,12 @@ mod semantic {
         if std::env::var_os("CERCA_TUNE").is_none() {
             return Ok(());
         }
+        for standing_out in [0.0f32, 2.0, 2.5, 3.5] {
+            let mut semantic = SemanticSearch::new(remembered.clone());
+            semantic.standing_out = standing_out;
+            let (metrics, _) = relevance::evaluate_with(index, questions, Some(semantic))?;
+            println!("standing out by {standing_out}: {metrics}");
+        }
         for weight in [0.2f32, 0.3, 0.4, 0.5] {
             for dense in [0usize, 10, 20, 50] {
                 let mut semantic = SemanticSearch::new(remembered.clone());

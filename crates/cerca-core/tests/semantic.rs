@@ -255,7 +255,11 @@ fn filters_and_excluded_words_hold_for_documents_found_by_meaning() {
     }
     let not = names(&setup.index, "sintomi malattia AND NOT tosse", &options);
     assert_eq!(not, ["ambulatorio.md"]);
-    let required = names(&setup.index, "sintomi +guanciale", &options);
+    let any = SearchOptions {
+        operator: cerca_core::Operator::Any,
+        ..by_meaning(&setup.embedder)
+    };
+    let required = names(&setup.index, "sintomi malattia +guanciale", &any);
     assert_eq!(required, ["cucina.txt"]);
     let within = SearchOptions {
         within: vec![setup.docs.path().join("salute.txt")],
@@ -637,4 +641,27 @@ fn pages_past_the_candidates_follow_each_other_too() {
         }
         assert_eq!(paged, all, "pages of {size}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_for_the_vectors_file_is_damage_not_a_hang() {
+    let setup = semantic_index();
+    let path = setup.index.path().unwrap().join("cerca-vectors.bin");
+    fs::remove_file(&path).unwrap();
+    let fifo = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let error = setup
+        .index
+        .search("sintomi", &by_meaning(&setup.embedder))
+        .unwrap_err();
+    assert!(matches!(error, Error::CorruptVectors { .. }), "{error}");
+    fs::remove_file(&path).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    let error = setup
+        .index
+        .search("sintomi", &by_meaning(&setup.embedder))
+        .unwrap_err();
+    assert!(matches!(error, Error::CorruptVectors { .. }), "{error}");
 }

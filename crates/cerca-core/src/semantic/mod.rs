@@ -118,6 +118,11 @@ pub struct SemanticSearch {
     /// How many documents nearest the query in meaning join them, whether or
     /// not they have its words (filters and `+`/`-` words still hold).
     pub semantic_candidates: usize,
+    /// How far (in standard deviations of the nearest documents' cosines) a
+    /// document without the query's words must stand out to join: the
+    /// model finds some document near any text, even a string of random
+    /// letters.
+    pub standing_out: f32,
 }
 
 impl SemanticSearch {
@@ -128,6 +133,7 @@ impl SemanticSearch {
             weight: DEFAULT_WEIGHT,
             lexical_candidates: DEFAULT_LEXICAL_CANDIDATES,
             semantic_candidates: DEFAULT_SEMANTIC_CANDIDATES,
+            standing_out: DEFAULT_STANDING_OUT,
         }
     }
 }
@@ -135,6 +141,7 @@ impl SemanticSearch {
 const DEFAULT_WEIGHT: f32 = 0.3;
 const DEFAULT_LEXICAL_CANDIDATES: usize = 100;
 const DEFAULT_SEMANTIC_CANDIDATES: usize = 20;
+const DEFAULT_STANDING_OUT: f32 = 3.0;
 
 /// Whether semantic search is on for an index, and how far its vectors are.
 #[derive(Debug, Clone, PartialEq, Eq)]
