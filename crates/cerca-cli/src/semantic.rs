@@ -31,7 +31,11 @@ pub fn for_search(index: &Index) -> Option<SemanticSearch> {
     if !BUILT_IN || !index.semantic_enabled() {
         return None;
     }
-    match model() {
+    let ready = index
+        .semantic_model()
+        .map_err(anyhow::Error::new)
+        .and_then(|_| model());
+    match ready {
         Ok(model) => Some(SemanticSearch::new(model)),
         Err(error) => {
             crate::output::note(&format!(

@@ -123,6 +123,48 @@ mod with_the_model {
     }
 
     #[test]
+    fn damaged_vectors_are_said_and_searched_around() {
+        let sandbox = semantic_index();
+        let vectors = sandbox.path("idx/cerca-vectors.bin");
+        std::fs::write(&vectors, b"garbage").unwrap();
+        sandbox
+            .run(&["search", "--index", "idx", "febbre"])
+            .code(0)
+            .stdout_has("salute.txt")
+            .stderr_has("is damaged")
+            .stderr_has("searching by words only");
+        sandbox
+            .run(&["status", "--index", "idx"])
+            .stdout_has("semantic search: on, but the vectors file");
+        let status = sandbox.run(&["status", "--index", "idx", "--json"]).json();
+        assert!(status[0]["semantic"]["error"].is_string(), "{}", status[0]);
+        sandbox.run(&["check", "--index", "idx"]).code(2);
+        // The next sync makes them again.
+        sandbox
+            .run(&["index", "--index", "idx"])
+            .code(0)
+            .stdout_has("vectors: 4 made");
+        sandbox.run(&["check", "--index", "idx"]).code(0);
+    }
+
+    #[test]
+    fn a_model_that_cannot_load_leaves_no_new_index_behind() {
+        let sandbox = Sandbox::new();
+        three_topics(&sandbox);
+        let empty = sandbox.path("nomodel");
+        std::fs::create_dir_all(&empty).unwrap();
+        let empty = empty.to_string_lossy().into_owned();
+        sandbox
+            .run_env(
+                &["index", "--index", "idx", "--semantic", "docs"],
+                &[("CERCA_MODEL_DIR", &empty)],
+            )
+            .code(2)
+            .stderr_has("scripts/fetch-model.sh");
+        assert!(!sandbox.path("idx").exists());
+    }
+
+    #[test]
     fn without_its_model_a_semantic_index_is_searched_by_words() {
         let sandbox = semantic_index();
         let empty = sandbox.path("nomodel");

@@ -25,10 +25,20 @@ use super::{about_index, roots, syncer};
 /// signal comes).
 fn rebuild(dir: &Path, args: &IndexArgs, interrupt: &AtomicBool) -> cerca_core::Result<Index> {
     let roots = roots(&args.paths, &args.walk);
+    waiting(args.wait, interrupt, || Index::rebuild(dir, &roots))
+}
+
+/// `work`, which takes the writer's lock, again while another writer holds
+/// it if `wait` is set (until a signal comes).
+fn waiting<T>(
+    wait: bool,
+    interrupt: &AtomicBool,
+    mut work: impl FnMut() -> cerca_core::Result<T>,
+) -> cerca_core::Result<T> {
     let mut said = false;
     loop {
-        match Index::rebuild(dir, &roots) {
-            Err(Error::IndexBusy { .. }) if args.wait && !interrupt.load(Ordering::SeqCst) => {
+        match work() {
+            Err(Error::IndexBusy { .. }) if wait && !interrupt.load(Ordering::SeqCst) => {
                 if !std::mem::replace(&mut said, true) {
                     output::error(WAITING);
                 }
@@ -52,6 +62,11 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         );
     }
     let interrupt = interrupt::arm()?;
+    // The model first: a cerca that cannot make vectors changes nothing.
+    let model = match args.semantic {
+        true => Some(semantic::model()?),
+        false => None,
+    };
     let index = if args.rebuild {
         rebuild(&dir, args, &interrupt).map_err(|e| {
             about_index(e, &dir, || {
@@ -91,8 +106,8 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
             dir.display()
         );
     }
-    let mut syncer = syncer(&index, args.wait, interrupt)?;
-    if let Some(model) = semantic_model(&index, &dir, args)? {
+    let mut syncer = syncer(&index, args.wait, Arc::clone(&interrupt))?;
+    if let Some(model) = semantic_model(&index, &dir, args, model, &interrupt)? {
         syncer = syncer.with_embedder(model);
     }
     let report = sync_recorded(
@@ -163,6 +178,8 @@ fn semantic_model(
     index: &Index,
     dir: &Path,
     args: &IndexArgs,
+    given: Option<Arc<dyn Embedder>>,
+    interrupt: &AtomicBool,
 ) -> Result<Option<Arc<dyn Embedder>>> {
     let about = |e| {
         about_index(e, dir, || {
@@ -170,12 +187,11 @@ fn semantic_model(
         })
     };
     if args.no_semantic {
-        index.disable_semantic().map_err(about)?;
+        waiting(args.wait, interrupt, || index.disable_semantic()).map_err(about)?;
         return Ok(None);
     }
-    if args.semantic {
-        let model = semantic::model()?;
-        index.enable_semantic(&*model).map_err(about)?;
+    if let Some(model) = given {
+        waiting(args.wait, interrupt, || index.enable_semantic(&*model)).map_err(about)?;
         return Ok(Some(model));
     }
     Ok(model_of(index))

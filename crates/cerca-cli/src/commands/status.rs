@@ -39,6 +39,9 @@ struct Semantic {
     with_vectors: u64,
     /// Whether this cerca can make vectors and search with them.
     built_in: bool,
+    /// Why the vectors cannot be read (`model` is empty then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -108,11 +111,13 @@ fn semantic_status(index: &Index) -> Option<Semantic> {
             model: status.model,
             with_vectors: status.with_vectors,
             built_in,
+            error: None,
         }),
         Err(error) => Some(Semantic {
-            model: format!("unreadable: {error}"),
+            model: String::new(),
             with_vectors: 0,
             built_in,
+            error: Some(error.to_string()),
         }),
     }
 }
@@ -156,6 +161,9 @@ fn text(out: &mut dyn Write, dir: &Path, status: &Status) -> io::Result<()> {
     writeln!(out, "last sync: {}", when(status.last_sync.as_deref()))?;
     match &status.semantic {
         None => writeln!(out, "semantic search: off")?,
+        Some(Semantic {
+            error: Some(error), ..
+        }) => writeln!(out, "semantic search: on, but {error}")?,
         Some(semantic) => {
             writeln!(
                 out,

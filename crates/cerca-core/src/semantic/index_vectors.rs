@@ -169,6 +169,16 @@ impl Index {
         }
     }
 
+    /// The model of the index's vectors, reading them (they are kept for
+    /// the searches that follow); `None` if semantic search is off, and
+    /// [`Error::CorruptVectors`] if they cannot be read.
+    pub fn semantic_model(&self) -> Result<Option<String>> {
+        Ok(self
+            .vectors
+            .current()?
+            .map(|store| store.model().to_owned()))
+    }
+
     /// Turns semantic search off and deletes the index's vectors.
     pub fn disable_semantic(&self) -> Result<()> {
         let _writer = self.writer()?;
