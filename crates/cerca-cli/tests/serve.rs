@@ -60,10 +60,13 @@ impl Server {
     fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
         let mut stream = TcpStream::connect(self.host()).expect("connect");
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
-        let mut request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.host()
-        );
+        let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+        {
+            request.push_str(&format!("Host: {}\r\n", self.host()));
+        }
         for (name, value) in headers {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -182,6 +185,58 @@ fn bad_requests_get_400_with_what_is_wrong() {
     assert_eq!(status, 400, "{body}");
     let (status, _, _) = server.get("/nowhere");
     assert_eq!(status, 404);
+    // Parameters of the wrong type get the same JSON error as the rest.
+    for path in ["/api/search?q=a&limit=abc", "/api/search?q=a&q=b"] {
+        let (status, error) = server.json(path);
+        assert_eq!(status, 400, "{path}");
+        assert!(error["error"].is_string(), "{path}: {error}");
+    }
+}
+
+#[test]
+fn without_a_token_only_this_machines_names_are_answered() {
+    let sandbox = indexed();
+    let server = Server::start(&sandbox, &[]);
+    // A page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding).
+    let (status, _, body) = server.get_with(
+        "/api/document?path=/etc/passwd",
+        &[("Host", "attacker.example:7700")],
+    );
+    assert_eq!(status, 403, "{body}");
+    for host in ["localhost:7700", "127.0.0.1", "[::1]:7700"] {
+        let (status, _, _) = server.get_with("/api/status", &[("Host", host)]);
+        assert_eq!(status, 200, "{host}");
+    }
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    let sandbox = indexed();
+    let server = Server::start(&sandbox, &[]);
+    // Headers that never end, and a connection that says nothing.
+    let mut slow = TcpStream::connect(server.host()).unwrap();
+    slow.write_all(b"GET /api/status HTTP/1.1\r\nX-Slow: 1\r\n")
+        .unwrap();
+    let mut idle = TcpStream::connect(server.host()).unwrap();
+    for stream in [&mut slow, &mut idle] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+    }
+    let started = Instant::now();
+    for stream in [&mut slow, &mut idle] {
+        let mut rest = Vec::new();
+        // The server closes it (with or without a 408): read ends.
+        let _ = stream.read_to_end(&mut rest);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    // Meanwhile and after, others are served.
+    let (status, _, _) = server.get("/api/status");
+    assert_eq!(status, 200);
 }
 
 #[test]
@@ -229,8 +284,12 @@ fn a_token_is_required_when_there_is_one() {
     let server = Server::start(&sandbox, &["--token", "segreto-123"]);
     let (status, head, _) = server.get("/api/search?q=energia");
     assert_eq!(status, 401, "{head}");
-    let (status, _, _) = server.get("/");
-    assert_eq!(status, 401);
+    // The page and its files hold nothing of the index: they load without
+    // it (and pass the token on to the API).
+    for page in ["/", "/app.js", "/style.css"] {
+        let (status, _, _) = server.get(page);
+        assert_eq!(status, 200, "{page}");
+    }
     let (status, _, _) = server.get("/api/search?q=energia&token=sbagliato-1");
     assert_eq!(status, 401);
     let (status, _, body) = server.get("/api/search?q=energia&token=segreto-123");

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -48,8 +49,12 @@ fn problem(status: StatusCode, message: impl Into<String>) -> Response {
 
 pub async fn search(
     State(served): State<Arc<Served>>,
-    Query(params): Query<SearchParams>,
+    params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Response {
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => return problem(StatusCode::BAD_REQUEST, rejection.body_text()),
+    };
     let Some(query) = params.q.clone().filter(|q| !q.trim().is_empty()) else {
         return problem(StatusCode::BAD_REQUEST, "give a query: /api/search?q=WORDS");
     };
@@ -189,8 +194,12 @@ pub struct DocumentParams {
 /// index, not the file system), so no path outside its folders can be.
 pub async fn document(
     State(served): State<Arc<Served>>,
-    Query(params): Query<DocumentParams>,
+    params: Result<Query<DocumentParams>, QueryRejection>,
 ) -> Response {
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => return problem(StatusCode::BAD_REQUEST, rejection.body_text()),
+    };
     let Some(path) = params.path.filter(|p| !p.is_empty()) else {
         return problem(
             StatusCode::BAD_REQUEST,

@@ -23,6 +23,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use cerca_core::{Index, Root, SemanticSearch, SyncReport};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -40,6 +43,13 @@ const QUEUE_WAIT: Duration = Duration::from_secs(5);
 const REQUEST_TIME: Duration = Duration::from_secs(10);
 /// The largest request body (the API takes none: GET only).
 const REQUEST_BYTES: usize = 16 << 10;
+/// The longest a client may take to send a request's headers, or keep a
+/// connection idle between requests.
+const HEADER_TIME: Duration = Duration::from_secs(5);
+/// Connections open at once; more are closed as they come.
+const MAX_CONNECTIONS: usize = 512;
+/// How long, after Ctrl-C, requests under way may take to end.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How often the index is reloaded to see other processes' commits.
 const RELOAD_EVERY: Duration = Duration::from_secs(1);
 
@@ -113,9 +123,11 @@ fn token(args: &ServeArgs) -> Result<Option<String>> {
         .or_else(|| std::env::var("CERCA_TOKEN").ok())
         .filter(|t| !t.is_empty());
     if let Some(token) = &given {
-        if token.len() < 8 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        let url_safe = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+        if token.len() < 8 || !token.bytes().all(url_safe) {
             anyhow::bail!(
-                "the token must be at least 8 printable ASCII characters, without spaces"
+                "the token must be at least 8 characters among letters, digits and - . _ ~ \
+                 (it goes into addresses as it is)"
             );
         }
     }
@@ -142,16 +154,24 @@ async fn serve(
             let _ = tokio::task::spawn_blocking(move || served.index.reload()).await;
         }
     });
-    let router = Router::new()
-        .route("/", get(page::index))
-        .route("/app.js", get(page::script))
-        .route("/style.css", get(page::style))
+    // The page holds nothing of the index: it loads without the token (it
+    // passes the token on to the API, which needs it).
+    let api = Router::new()
         .route("/api/search", get(api::search))
         .route("/api/status", get(api::status))
         .route("/api/document", get(api::document))
         .layer(middleware::from_fn_with_state(
             Arc::clone(&served),
             authorize,
+        ));
+    let router = Router::new()
+        .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/style.css", get(page::style))
+        .merge(api)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&served),
+            same_host,
         ))
         .layer(RequestBodyLimitLayer::new(REQUEST_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -160,14 +180,59 @@ async fn serve(
         ))
         .with_state(served);
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            while !interrupt.load(Ordering::SeqCst) {
-                tokio::time::sleep(Duration::from_millis(100)).await;
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut open = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = until(&interrupt) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, say: a moment for some to close.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
             }
-        })
-        .await
-        .context("the server failed")
+        };
+        // Over the limit, a connection is closed at once.
+        let Ok(place) = Arc::clone(&connections).try_acquire_owned() else {
+            continue;
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let mut stopping = stopping.clone();
+        open.spawn(async move {
+            let _place = place;
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIME)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        while open.try_join_next().is_some() {}
+    }
+    // Requests under way end; connections that do not within the grace are dropped.
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while open.join_next().await.is_some() {}
+    })
+    .await;
+    Ok(())
+}
+
+/// Resolves once `flag` is set.
+async fn until(flag: &AtomicBool) {
+    while !flag.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Refuses requests without the token, when there is one.
@@ -195,6 +260,31 @@ async fn authorize(State(served): State<Arc<Served>>, request: Request, next: Ne
             "this cerca needs its token: add ?token=TOKEN to the address, or send Authorization: Bearer TOKEN\n",
         )
             .into_response()
+    }
+}
+
+/// Without a token, only this machine's own names are answered: a web page
+/// elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) must not read
+/// the index through the user's browser.
+async fn same_host(State(served): State<Arc<Served>>, request: Request, next: Next) -> Response {
+    if served.token.is_some() {
+        return next.run(request).await;
+    }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(|host| match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        });
+    match host {
+        None | Some("localhost" | "127.0.0.1" | "[::1]") => next.run(request).await,
+        Some(_) => (
+            StatusCode::FORBIDDEN,
+            "this cerca answers only to localhost, 127.0.0.1 or [::1] (or give it a --token)\n",
+        )
+            .into_response(),
     }
 }
 
