@@ -116,7 +116,8 @@ a second. Changes are gathered until they are quiet for 0.3 s (1 s at most), and
 there is at most one sync a second, whatever the burst; when the system's queue
 of events overflows, the folders are synced whole. Each folder keeps its options
 (--exclude, --hidden…). Between syncs the index is not locked: `cerca index`
-and `cerca forget` may run meanwhile.
+and `cerca forget` may run meanwhile; folders they add, and folders gone and
+back, are watched within 3 s.
 
 Examples:
   cerca watch                            keep the index's folders current
@@ -136,9 +137,12 @@ The JSON API (the same hit fields as `cerca search --json`):
   GET /api/document?path=PATH
       a document's stored text, only for a path the index holds (404 otherwise)
 
-Limits: at most 1000 hits a page; requests over 16 KiB or 10 s are refused;
-searches run a few at a time (one per core, twice over), the others wait up to
-5 s (then 503). Ctrl-C stops it, after the requests under way.
+Limits: at most 1000 hits a page; request bodies over 16 KiB and requests over
+10 s are refused; 5 s to send a request's headers (and idle connections close
+after 5 s); 512 connections at most; searches run two per core at a time, the
+others wait up to 5 s (then 503). Without a token, only localhost, 127.0.0.1
+and [::1] are answered (no DNS rebinding). Ctrl-C stops it, after the requests
+under way (5 s at most).
 
 Examples:
   cerca serve                                  http://127.0.0.1:7700 for this user

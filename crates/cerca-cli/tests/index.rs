@@ -355,7 +355,8 @@ fn status_lists_folders_documents_size_and_last_sync() {
         last_sync.len() == 20 && last_sync.ends_with('Z') && last_sync.starts_with("20"),
         "RFC 3339: {last_sync}"
     );
-    assert_eq!(lines[4], "folders:");
+    assert_eq!(lines[4], "semantic search: off");
+    assert_eq!(lines[5], "folders:");
     let mut roots: Vec<String> = vec![
         format!("  {}", sandbox.path("altri").display()),
         format!("  {}", sandbox.path("docs").display()),

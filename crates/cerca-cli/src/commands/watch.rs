@@ -8,7 +8,7 @@
 //! when: once they have been quiet for [`QUIET`], or [`LONGEST_WAIT`] after
 //! the first, and never more often than [`BETWEEN_SYNCS`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,6 +35,9 @@ const LONGEST_WAIT: Duration = Duration::from_secs(1);
 const BETWEEN_SYNCS: Duration = Duration::from_secs(1);
 /// Events waiting to be looked at; more, and every folder is synced whole.
 const EVENT_QUEUE: usize = 4096;
+/// How often, without events, the index's folders are looked at again (new
+/// ones, gone ones back, ones made again).
+const LOOK_AGAIN: Duration = Duration::from_secs(3);
 /// How often a wait looks at the interrupt flag.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -97,7 +100,7 @@ pub fn keep_current(
 ) -> Result<()> {
     let index_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let mut events = Events::new(&index_dir)?;
-    let mut folders = events.follow(index)?;
+    let (mut folders, _) = events.follow(index)?;
     output::note(&format!(
         "cerca: watching {} for changes (Ctrl-C stops)",
         describe(&folders)
@@ -114,22 +117,44 @@ pub fn keep_current(
         // The folders as the index has them now (another cerca may have
         // added or forgotten some): a forgotten folder is not synced back.
         let current: Vec<Root> = index.roots()?.into_iter().map(|s| s.root).collect();
-        let targets: Vec<Root> = match &changed {
-            Changed::Everything => current,
+        let mut targets: Vec<Root> = match &changed {
+            Changed::Everything => current.clone(),
             Changed::Folders(paths) => current
-                .into_iter()
+                .iter()
                 .filter(|root| paths.contains(&root.path))
+                .cloned()
                 .collect(),
+            Changed::Nothing => Vec::new(),
         };
-        last_sync = Instant::now();
-        if !targets.is_empty() {
-            let report = sync(&targets, &[])?;
-            say(&report, last_sync.elapsed())?;
-            if report.interrupted {
-                break;
+        // Folders to watch anew: added by another cerca, back after being
+        // gone, or made again (`rm -rf d && git clone … d`); what happened
+        // there unwatched is synced too.
+        let (now, renewed) = events.follow(index)?;
+        folders = now;
+        for root in current.into_iter().filter(|r| renewed.contains(&r.path)) {
+            if !targets.iter().any(|t| t.path == root.path) {
+                targets.push(root);
             }
         }
-        folders = events.follow(index)?;
+        if targets.is_empty() {
+            continue;
+        }
+        last_sync = Instant::now();
+        // A folder gone is a failure of this sync (as for `cerca index`),
+        // not of the watch: every folder is synced, and says so.
+        let result = match targets.iter().all(|root| root.path.exists()) {
+            true => sync(&targets, &[]),
+            false => sync(&[], &[]),
+        };
+        match result {
+            Ok(report) => {
+                say(&report, last_sync.elapsed())?;
+                if report.interrupted {
+                    break;
+                }
+            }
+            Err(error) => output::error(&format!("{} (still watching)", output::causes(&error))),
+        }
     }
     Ok(())
 }
@@ -176,6 +201,8 @@ enum Changed {
     /// Events were lost (the queue overflowed, the system said so): all.
     Everything,
     Folders(BTreeSet<PathBuf>),
+    /// No event for a while: time to look for folders to watch anew.
+    Nothing,
 }
 
 /// The file system's events for the index's folders.
@@ -184,8 +211,11 @@ struct Events {
     queue: Receiver<notify::Result<notify::Event>>,
     /// Set when events had to be dropped (the queue was full).
     overflowed: Arc<AtomicBool>,
-    /// What is watched, and how (a single-file root: its parent folder).
-    watched: BTreeSet<PathBuf>,
+    /// What is watched (a single-file root: its parent folder), with the
+    /// identity it had then (to tell a folder made again).
+    watched: BTreeMap<PathBuf, Option<(u64, u64)>>,
+    /// What could not be watched, said once.
+    complained: BTreeSet<PathBuf>,
     /// Events in here are the index's own writes.
     index_dir: PathBuf,
 }
@@ -205,36 +235,69 @@ impl Events {
             watcher,
             queue,
             overflowed,
-            watched: BTreeSet::new(),
+            watched: BTreeMap::new(),
+            complained: BTreeSet::new(),
             index_dir: index_dir.to_path_buf(),
         })
     }
 
-    /// Watches the index's folders now (adding new ones, leaving forgotten
-    /// ones); returns them.
-    fn follow(&mut self, index: &Index) -> Result<Vec<Root>> {
+    /// Watches the index's folders now: new ones, and those gone or made
+    /// again since they were watched; leaves forgotten ones. Returns the
+    /// folders, and those watched anew (not at the first call).
+    fn follow(&mut self, index: &Index) -> Result<(Vec<Root>, BTreeSet<PathBuf>)> {
+        let first = self.watched.is_empty() && self.complained.is_empty();
         let folders: Vec<Root> = index.roots()?.into_iter().map(|s| s.root).collect();
-        let wanted: BTreeSet<PathBuf> = folders.iter().map(|r| watch_target(&r.path)).collect();
-        for gone in self.watched.difference(&wanted) {
-            let _ = self.watcher.unwatch(gone);
-        }
-        for path in wanted.difference(&self.watched) {
-            let mode = if path.is_dir() && folders.iter().any(|r| &r.path == path) {
+        let wanted: BTreeMap<PathBuf, PathBuf> = folders
+            .iter()
+            .map(|r| (watch_target(&r.path), r.path.clone()))
+            .collect();
+        self.watched.retain(|path, _| {
+            let keep = wanted.contains_key(path);
+            if !keep {
+                let _ = self.watcher.unwatch(path);
+            }
+            keep
+        });
+        let mut renewed = BTreeSet::new();
+        for (path, root) in &wanted {
+            let now = identity(path);
+            match self.watched.get(path) {
+                Some(then) if now.is_some() && *then == now => continue,
+                Some(_) => {
+                    let _ = self.watcher.unwatch(path);
+                    self.watched.remove(path);
+                }
+                None => {}
+            }
+            if now.is_none() {
+                continue; // gone for now: looked for again later
+            }
+            let mode = if path == root && path.is_dir() {
                 RecursiveMode::Recursive
             } else {
                 RecursiveMode::NonRecursive
             };
-            if let Err(error) = self.watcher.watch(path, mode) {
-                output::error(&format!(
-                    "cannot watch {}: {}{}",
-                    output::escape_path(path),
-                    error,
-                    advice(&error)
-                ));
+            match self.watcher.watch(path, mode) {
+                Ok(()) => {
+                    self.watched.insert(path.clone(), now);
+                    self.complained.remove(path);
+                    if !first {
+                        renewed.insert(root.clone());
+                    }
+                }
+                Err(error) => {
+                    if self.complained.insert(path.clone()) {
+                        output::error(&format!(
+                            "cannot watch {}: {}{}",
+                            output::escape_path(path),
+                            error,
+                            advice(&error)
+                        ));
+                    }
+                }
             }
         }
-        self.watched = wanted;
-        Ok(folders)
+        Ok((folders, renewed))
     }
 
     /// Waits for events that matter, then gathers them until they are quiet;
@@ -244,11 +307,13 @@ impl Events {
         let mut everything = false;
         let mut first: Option<Instant> = None;
         let mut last = Instant::now();
+        let waiting = Instant::now();
         loop {
             if interrupt.load(Ordering::SeqCst) {
                 return None;
             }
             let wait = match first {
+                None if waiting.elapsed() >= LOOK_AGAIN => return Some(Changed::Nothing),
                 None => TICK,
                 Some(first) => {
                     let deadline = (last + QUIET).min(first + LONGEST_WAIT);
@@ -335,6 +400,20 @@ fn is_hidden_under(path: &Path, root: &Path) -> bool {
             _ => false,
         })
     })
+}
+
+/// A folder's device and inode, to tell it from one made again in its place.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        Some((0, u64::from(metadata.is_dir())))
+    }
 }
 
 /// What is watched for a root: the folder itself, or a single file's folder

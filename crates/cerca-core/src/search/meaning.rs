@@ -48,7 +48,30 @@ impl Index {
                 ),
             });
         }
-        let query = semantic.embedder.embed_query(&text)?;
+        let candidates_options = SearchOptions {
+            offset: 0,
+            // Enough for the page past the documents meaning promotes.
+            limit: semantic
+                .lexical_candidates
+                .max(wanted.saturating_add(semantic.semantic_candidates)),
+            semantic: None,
+            ..options.clone()
+        };
+        // The words are searched on another thread while the model embeds
+        // the query on this one (OpenMP keeps a pool of threads per calling
+        // thread: this one's is made once, not per query).
+        let (lexical, query) = std::thread::scope(|scope| {
+            let words = scope.spawn(|| self.lexical(searcher, node, &candidates_options));
+            let query = semantic.embedder.embed_query(&text);
+            let lexical = words.join().unwrap_or_else(|_| {
+                Err(Error::CorruptIndex {
+                    path: self.display_path(),
+                    reason: "a search thread panicked".into(),
+                })
+            });
+            (lexical, query)
+        });
+        let (lexical, query) = (lexical?, query?);
         if query.len() != store.dimensions() {
             return Err(Error::Semantic {
                 reason: format!(
@@ -59,16 +82,6 @@ impl Index {
             });
         }
 
-        let candidates_options = SearchOptions {
-            offset: 0,
-            // Enough for the page past the documents meaning promotes.
-            limit: semantic
-                .lexical_candidates
-                .max(wanted.saturating_add(semantic.semantic_candidates)),
-            semantic: None,
-            ..options.clone()
-        };
-        let lexical = self.lexical(searcher, node, &candidates_options)?;
         // The same candidates for every page: the best lexical hits (then,
         // past them, the other lexical hits in their order).
         let window = semantic.lexical_candidates.min(lexical.found.len());
