@@ -216,6 +216,8 @@ struct Events {
     watched: BTreeMap<PathBuf, Option<(u64, u64)>>,
     /// What could not be watched, said once.
     complained: BTreeSet<PathBuf>,
+    /// Trees watched folder by folder (one of their folders cannot be read).
+    one_by_one: BTreeSet<PathBuf>,
     /// Events in here are the index's own writes.
     index_dir: PathBuf,
 }
@@ -237,6 +239,7 @@ impl Events {
             overflowed,
             watched: BTreeMap::new(),
             complained: BTreeSet::new(),
+            one_by_one: BTreeSet::new(),
             index_dir: index_dir.to_path_buf(),
         })
     }
@@ -277,10 +280,29 @@ impl Events {
             } else {
                 RecursiveMode::NonRecursive
             };
-            match self.watcher.watch(path, mode) {
+            let watched = match self.watcher.watch(path, mode) {
+                // A folder it cannot read inside the tree stops notify from
+                // watching the rest: then each folder it can read, one by one.
+                Err(error) if mode == RecursiveMode::Recursive && is_permission(&error) => {
+                    let _ = self.watcher.unwatch(path);
+                    if self.complained.insert(path.clone()) {
+                        output::error(&format!(
+                            "cannot watch every folder under {}: {error}; the others are watched one by one",
+                            output::escape_path(path)
+                        ));
+                    }
+                    self.one_by_one.insert(path.clone());
+                    self.watch_each(path);
+                    Ok(())
+                }
+                other => other,
+            };
+            match watched {
                 Ok(()) => {
                     self.watched.insert(path.clone(), now);
-                    self.complained.remove(path);
+                    if !self.one_by_one.contains(path) {
+                        self.complained.remove(path);
+                    }
                     if !first {
                         renewed.insert(root.clone());
                     }
@@ -302,7 +324,7 @@ impl Events {
 
     /// Waits for events that matter, then gathers them until they are quiet;
     /// `None` once `interrupt` is set (or the watcher is gone).
-    fn next_batch(&self, folders: &[Root], interrupt: &AtomicBool) -> Option<Changed> {
+    fn next_batch(&mut self, folders: &[Root], interrupt: &AtomicBool) -> Option<Changed> {
         let mut changed = BTreeSet::new();
         let mut everything = false;
         let mut first: Option<Instant> = None;
@@ -351,15 +373,42 @@ impl Events {
         })
     }
 
+    /// Watches `top` and every folder under it that can be read, each on
+    /// its own (not recursively).
+    fn watch_each(&mut self, top: &Path) {
+        let folders = walkdir::WalkDir::new(top)
+            .into_iter()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_type().is_dir());
+        for folder in folders {
+            let _ = self
+                .watcher
+                .watch(folder.path(), RecursiveMode::NonRecursive);
+        }
+    }
+
     /// Adds the folders `event` touches to `changed`; whether it touched any.
     fn note(
-        &self,
+        &mut self,
         event: &notify::Event,
         folders: &[Root],
         changed: &mut BTreeSet<PathBuf>,
     ) -> bool {
         if !matters(&event.kind) {
             return false;
+        }
+        // Under a tree watched folder by folder, a new folder is watched too.
+        if matches!(event.kind, EventKind::Create(_)) {
+            let new_folders: Vec<PathBuf> = event
+                .paths
+                .iter()
+                .filter(|path| path.is_dir())
+                .filter(|path| self.one_by_one.iter().any(|top| path.starts_with(top)))
+                .cloned()
+                .collect();
+            for folder in new_folders {
+                self.watch_each(&folder);
+            }
         }
         let paths: Vec<PathBuf> = folders.iter().map(|r| r.path.clone()).collect();
         let mut any = false;
@@ -425,6 +474,13 @@ fn watch_target(root: &Path) -> PathBuf {
         }
     }
     root.to_path_buf()
+}
+
+fn is_permission(error: &notify::Error) -> bool {
+    match &error.kind {
+        notify::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::PermissionDenied,
+        _ => false,
+    }
 }
 
 fn advice(error: &notify::Error) -> &'static str {
