@@ -57,20 +57,8 @@ impl Index {
             semantic: None,
             ..options.clone()
         };
-        // The words are searched on another thread while the model embeds
-        // the query on this one (OpenMP keeps a pool of threads per calling
-        // thread: this one's is made once, not per query).
-        let (lexical, query) = std::thread::scope(|scope| {
-            let words = scope.spawn(|| self.lexical(searcher, node, &candidates_options));
-            let query = semantic.embedder.embed_query(&text);
-            let lexical = words.join().unwrap_or_else(|_| {
-                Err(Error::CorruptIndex {
-                    path: self.display_path(),
-                    reason: "a search thread panicked".into(),
-                })
-            });
-            (lexical, query)
-        });
+        let query = semantic.embedder.embed_query(&text);
+        let lexical = self.lexical(searcher, node, &candidates_options);
         let (lexical, query) = (lexical?, query?);
         if query.len() != store.dimensions() {
             return Err(Error::Semantic {
