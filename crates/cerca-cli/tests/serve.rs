@@ -91,20 +91,7 @@ impl Server {
     }
 
     fn stop(mut self) -> std::process::ExitStatus {
-        let pid = libc::pid_t::try_from(self.child.id()).expect("pid");
-        // SAFETY: a plain signal to our own child.
-        unsafe { libc::kill(pid, libc::SIGINT) };
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "cerca serve did not stop on SIGINT"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        common::interrupt(&mut self.child, PATIENCE)
     }
 }
 

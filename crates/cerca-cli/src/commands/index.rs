@@ -54,13 +54,7 @@ const LOCK_RETRY: Duration = Duration::from_millis(100);
 
 pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
-    if args.paths.is_empty() && args.walk.any_given() {
-        anyhow::bail!(
-            "--hidden, --follow, --include, --exclude and --max-size belong to the folders given \
-             with them: give the folder too, e.g. `cerca index --exclude 'build/**' FOLDER` \
-             (`cerca status` shows each folder's options)"
-        );
-    }
+    super::walk_options_need_folders(&args.paths, &args.walk, "index")?;
     let interrupt = interrupt::arm()?;
     // The model first: a cerca that cannot make vectors changes nothing.
     let model = match args.semantic {

@@ -73,6 +73,19 @@ pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+/// Walk options given without a folder: refused, since they belong to the
+/// folders given with them (`command` names the example's command).
+pub fn walk_options_need_folders(paths: &[PathBuf], walk: &WalkArgs, command: &str) -> Result<()> {
+    if paths.is_empty() && walk.any_given() {
+        anyhow::bail!(
+            "--hidden, --follow, --include, --exclude and --max-size belong to the folders given \
+             with them: give the folder too, e.g. `cerca {command} --exclude 'build/**' FOLDER` \
+             (`cerca status` shows each folder's options)"
+        );
+    }
+    Ok(())
+}
+
 /// The folders given on the command line, each with the walk options given.
 pub fn roots(paths: &[PathBuf], walk: &WalkArgs) -> Vec<Root> {
     let options = WalkOptions {

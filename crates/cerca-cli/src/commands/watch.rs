@@ -43,12 +43,7 @@ const TICK: Duration = Duration::from_millis(100);
 
 pub fn run(args: &WatchArgs, color: ColorChoice) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
-    if args.paths.is_empty() && args.walk.any_given() {
-        anyhow::bail!(
-            "--hidden, --follow, --include, --exclude and --max-size belong to the folders given \
-             with them: give the folder too, e.g. `cerca watch --exclude 'build/**' FOLDER`"
-        );
-    }
+    super::walk_options_need_folders(&args.paths, &args.walk, "watch")?;
     let interrupt = interrupt::arm()?;
     let index = if args.paths.is_empty() {
         super::open_index(&dir)?

@@ -582,3 +582,25 @@ pub fn in_mount_namespace(sandbox: &Sandbox, script: &str) -> Option<std::proces
     }
     Some(output)
 }
+
+/// Sends SIGINT to `child` and waits (at most `patience`) for its exit status.
+#[allow(dead_code)] // not every test file stops a server
+pub fn interrupt(
+    child: &mut std::process::Child,
+    patience: std::time::Duration,
+) -> std::process::ExitStatus {
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    // SAFETY: a plain signal to our own child.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "cerca did not stop on SIGINT"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

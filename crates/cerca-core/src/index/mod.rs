@@ -353,32 +353,26 @@ impl Index {
             let Some(doc) = self.stored_doc(path)? else {
                 return Ok(None);
             };
+            // The hit's fields, as a search reads them; then its text and hash.
+            let hit = self.hit(&doc, 0, None, None);
             let f = self.fields;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
             Ok(Some(Document {
                 path: path.to_path_buf(),
-                title: text(f.title),
-                body: text(f.body_text),
-                date: doc
-                    .get_first(f.date)
-                    .and_then(|v| v.as_datetime())
-                    .map(datetime_to_day),
-                modified: doc
-                    .get_first(f.modified)
-                    .and_then(|v| v.as_datetime())
-                    .map_or(UNIX_EPOCH, system_time),
-                size: doc.get_first(f.size).and_then(|v| v.as_u64()).unwrap_or(0),
+                title: hit.title,
+                body: doc
+                    .get_first(f.body_text)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                date: hit.date,
+                modified: hit.modified,
+                size: hit.size,
                 hash: doc
                     .get_first(f.hash)
                     .and_then(|v| v.as_bytes())
                     .and_then(|b| <[u8; 16]>::try_from(b).ok())
                     .map_or(0, u128::from_le_bytes),
-                kind: text(f.kind),
+                kind: hit.kind,
             }))
         })
     }

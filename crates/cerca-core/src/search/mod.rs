@@ -381,7 +381,8 @@ impl Index {
         })
     }
 
-    fn hit(
+    /// A hit read from its stored document (and a snippet, if given a highlighter).
+    pub(crate) fn hit(
         &self,
         doc: &TantivyDocument,
         rank: usize,
