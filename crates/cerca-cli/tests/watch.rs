@@ -263,3 +263,16 @@ fn an_index_without_folders_is_refused() {
         .code(2)
         .stderr_has("give the folder too");
 }
+
+#[test]
+fn a_folder_missing_at_start_is_watched_once_it_comes() {
+    let sandbox = Sandbox::new();
+    sandbox.write("docs/a.txt", "Il cormorano.\n");
+    sandbox.run(&["index", "--index", "idx", "docs"]).code(0);
+    std::fs::rename(sandbox.path("docs"), sandbox.path("docs.via")).unwrap();
+    let _watching = Watching::start(&sandbox, &[]);
+    // Back (a disk mounted later), with a file written while unwatched.
+    std::fs::rename(sandbox.path("docs.via"), sandbox.path("docs")).unwrap();
+    sandbox.write("docs/b.txt", "Il cormorano bianco.\n");
+    eventually(&sandbox, "bianco", &["b.txt"]);
+}

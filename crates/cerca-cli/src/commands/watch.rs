@@ -213,6 +213,8 @@ struct Events {
     complained: BTreeSet<PathBuf>,
     /// Trees watched folder by folder (one of their folders cannot be read).
     one_by_one: BTreeSet<PathBuf>,
+    /// Whether `follow` ran once (what it watches later is watched anew).
+    followed: bool,
     /// Events in here are the index's own writes.
     index_dir: PathBuf,
 }
@@ -235,6 +237,7 @@ impl Events {
             watched: BTreeMap::new(),
             complained: BTreeSet::new(),
             one_by_one: BTreeSet::new(),
+            followed: false,
             index_dir: index_dir.to_path_buf(),
         })
     }
@@ -243,7 +246,7 @@ impl Events {
     /// again since they were watched; leaves forgotten ones. Returns the
     /// folders, and those watched anew (not at the first call).
     fn follow(&mut self, index: &Index) -> Result<(Vec<Root>, BTreeSet<PathBuf>)> {
-        let first = self.watched.is_empty() && self.complained.is_empty();
+        let first = !std::mem::replace(&mut self.followed, true);
         let folders: Vec<Root> = index.roots()?.into_iter().map(|s| s.root).collect();
         let wanted: BTreeMap<PathBuf, PathBuf> = folders
             .iter()
