@@ -67,14 +67,8 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
                 format!("cannot rebuild the index at {}", dir.display())
             })
         })?
-    } else if args.paths.is_empty() {
-        super::open_index(&dir)?
     } else {
-        Index::open_or_create(&dir).map_err(|e| {
-            about_index(e, &dir, || {
-                format!("cannot open or create the index at {}", dir.display())
-            })
-        })?
+        super::open_for_folders(&dir, &args.paths)?
     };
     let mut out = io::stdout().lock();
     if args.paths.is_empty() && index.roots()?.is_empty() {

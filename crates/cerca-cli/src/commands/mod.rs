@@ -30,6 +30,19 @@ pub fn open_index(dir: &Path) -> Result<Index> {
     })
 }
 
+/// The index to sync `paths` into: opened, or made if folders are given
+/// (with none, there must already be one).
+pub fn open_for_folders(dir: &Path, paths: &[PathBuf]) -> Result<Index> {
+    if paths.is_empty() {
+        return open_index(dir);
+    }
+    Index::open_or_create(dir).map_err(|error| {
+        about_index(error, dir, || {
+            format!("cannot open or create the index at {}", dir.display())
+        })
+    })
+}
+
 /// A core error about the index in `dir`, with `doing` as context unless the
 /// error names the index itself (no index, busy, damaged, read-only…: "the
 /// index at DIR …", "DIR is not a cerca index", which also say what to do):

@@ -45,15 +45,7 @@ pub fn run(args: &WatchArgs, color: ColorChoice) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     super::walk_options_need_folders(&args.paths, &args.walk, "watch")?;
     let interrupt = interrupt::arm()?;
-    let index = if args.paths.is_empty() {
-        super::open_index(&dir)?
-    } else {
-        Index::open_or_create(&dir).map_err(|e| {
-            about_index(e, &dir, || {
-                format!("cannot open or create the index at {}", dir.display())
-            })
-        })?
-    };
+    let index = super::open_for_folders(&dir, &args.paths)?;
     if args.paths.is_empty() && index.roots()?.is_empty() {
         anyhow::bail!(
             "the index at {} holds no folder to watch: run `cerca watch PATH`",

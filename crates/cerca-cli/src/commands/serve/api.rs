@@ -43,6 +43,11 @@ fn yes(flag: &Option<String>) -> bool {
     matches!(flag.as_deref(), Some("1" | "true" | "yes" | "on"))
 }
 
+/// Parameters of the wrong type: the same JSON error as the rest.
+fn bad_parameters(rejection: QueryRejection) -> Response {
+    problem(StatusCode::BAD_REQUEST, rejection.body_text())
+}
+
 fn problem(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
@@ -53,7 +58,7 @@ pub async fn search(
 ) -> Response {
     let params = match params {
         Ok(Query(params)) => params,
-        Err(rejection) => return problem(StatusCode::BAD_REQUEST, rejection.body_text()),
+        Err(rejection) => return bad_parameters(rejection),
     };
     let Some(query) = params.q.clone().filter(|q| !q.trim().is_empty()) else {
         return problem(StatusCode::BAD_REQUEST, "give a query: /api/search?q=WORDS");
@@ -198,7 +203,7 @@ pub async fn document(
 ) -> Response {
     let params = match params {
         Ok(Query(params)) => params,
-        Err(rejection) => return problem(StatusCode::BAD_REQUEST, rejection.body_text()),
+        Err(rejection) => return bad_parameters(rejection),
     };
     let Some(path) = params.path.filter(|p| !p.is_empty()) else {
         return problem(
