@@ -55,6 +55,15 @@ pub enum Command {
     /// List or clear the cached indexes of ad-hoc searches (`cerca search QUERY PATH…`).
     #[command(after_help = CACHE_HELP)]
     Cache(CacheArgs),
+    /// Export the index for a distributed engine: OpenSearch/Elasticsearch
+    /// (settings, mapping, bulk NDJSON) or a Sphinx cluster (configuration per
+    /// node, xmlpipe2 shards, scripts), with cerca's Italian analysis.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Translate a query to another engine's language: OpenSearch's Query DSL
+    /// (JSON) or a SphinxQL statement.
+    #[command(after_help = TRANSLATE_HELP)]
+    Translate(TranslateArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -290,6 +299,94 @@ pub struct ServeArgs {
     /// Also keep the index current, as `cerca watch` does, in the same process.
     #[arg(long)]
     pub watch: bool,
+}
+
+const EXPORT_HELP: &str = "\
+Examples:
+  cerca export --to opensearch --shards 3 /tmp/archivio-os && /tmp/archivio-os/load.sh http://localhost:9200
+  cerca export --to sphinx --shards 3 --nodes 3 /tmp/archivio-sx
+  cd /tmp/archivio-sx && ./build.sh && ./start.sh && mysql -h 127.0.0.1 -P 9313
+
+OUT must be a new or empty folder. Documents are exported as the index stores them (the text cerca's
+readers extracted), one at a time. The README's \"Scaling out\" says what differs from cerca's ranking.";
+
+const TRANSLATE_HELP: &str = "\
+Examples:
+  cerca translate --to opensearch 'esercitazion* ext:pdf date:2025'
+  cerca translate --to sphinx '\"ministro della difesa\" -russia'
+
+The translation makes cerca's decisions first (stopwords left out, other genders and numbers of a
+word, folded word forms for prefixes), for an index made by `cerca export`. Words side by side must
+all match (there is no fallback to some of them, as in a script) unless --any. What the engine
+cannot express is an error with a caret under it.";
+
+/// The engines `cerca export` and `cerca translate` speak to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// OpenSearch or Elasticsearch.
+    #[value(alias = "elasticsearch")]
+    Opensearch,
+    /// Sphinx 2.2 or Manticore.
+    #[value(alias = "manticore")]
+    Sphinx,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The engine to export for.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub to: Engine,
+    /// The engine's index the documents go to.
+    #[arg(long, value_name = "NAME", default_value = "cerca")]
+    pub name: String,
+    /// OpenSearch: the index's primary shards [default: 1]. Sphinx: how many
+    /// parts the documents are split into [default: 3].
+    #[arg(long, value_name = "N")]
+    pub shards: Option<u32>,
+    /// OpenSearch: copies of each shard [default: 1].
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<u32>,
+    /// OpenSearch: the largest bulk file (K, M, G) [default: 50M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Sphinx: how many searchd processes serve the shards; each shard is on
+    /// one node and mirrored on the next [default: 3].
+    #[arg(long, value_name = "N")]
+    pub nodes: Option<u32>,
+    /// Sphinx: the host every node listens on [default: 127.0.0.1].
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// Sphinx: the first port; node N takes PORT+2N (between nodes) and
+    /// PORT+2N+1 (SphinxQL) [default: 9312].
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// The folder to write (new or empty).
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// The engine to translate for.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub to: Engine,
+    /// Words side by side may match any of them (OR, ranked), as `cerca search --any`.
+    #[arg(long)]
+    pub any: bool,
+    /// How many hits the statement asks for (the `size` of a search request,
+    /// the LIMIT of a SphinxQL statement).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Sphinx: the index the statement searches.
+    #[arg(long, value_name = "NAME", default_value = "cerca")]
+    pub name: String,
+    /// Read the query as plain words, not as cerca's query language (as
+    /// `cerca search -F`).
+    #[arg(short = 'F', long)]
+    pub literal: bool,
+    /// The query, in cerca's language (see `cerca search --help`).
+    pub query: String,
 }
 
 #[derive(Debug, Args)]

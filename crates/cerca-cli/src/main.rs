@@ -86,6 +86,8 @@ fn run(cli: &Cli) -> anyhow::Result<bool> {
         Command::Check(args) => commands::check::run(args),
         Command::Forget(args) => commands::forget::run(args),
         Command::Cache(args) => commands::cache::run(args),
+        Command::Export(args) => commands::export::run(args),
+        Command::Translate(args) => commands::translate::run(args),
         Command::Completions { shell } => {
             // clap_complete panics when its writer fails (a closed pipe):
             // the script is made in memory, then written.

@@ -63,6 +63,13 @@ pub enum Error {
     /// The semantic model failed, or cannot be used as asked.
     #[error("semantic search: {reason}")]
     Semantic { reason: String },
+    /// An export cannot be written as asked (`path`: where it was to go).
+    #[error("cannot export to {path}: {reason}")]
+    Export { path: PathBuf, reason: String },
+    /// A query construct the engine it is translated to cannot express
+    /// (`cerca translate`).
+    #[error(transparent)]
+    Untranslatable(Box<crate::export::Untranslatable>),
     /// An error inside the search library (its text says what; not repeated as a source).
     #[error("search engine error: {0}")]
     Engine(tantivy::TantivyError),

@@ -24,6 +24,7 @@
 pub mod analysis;
 mod document;
 mod error;
+pub mod export;
 mod index;
 pub mod read;
 mod schema;

@@ -86,6 +86,6 @@ mod parser;
 mod print;
 
 pub use ast::*;
-pub use error::{ParseError, ParseErrorKind, KNOWN_FIELDS};
+pub use error::{render_at, ParseError, ParseErrorKind, KNOWN_FIELDS};
 pub use parser::{parse, parse_literal, MAX_DEPTH};
 pub use print::explain;

@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod check;
+pub mod export;
 pub mod extract_worker;
 pub mod forget;
 pub mod index;
@@ -9,6 +10,7 @@ pub mod last_report;
 pub mod search;
 pub mod serve;
 pub mod status;
+pub mod translate;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

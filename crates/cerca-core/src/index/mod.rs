@@ -353,28 +353,59 @@ impl Index {
             let Some(doc) = self.stored_doc(path)? else {
                 return Ok(None);
             };
-            // The hit's fields, as a search reads them; then its text and hash.
-            let hit = self.hit(&doc, 0, None, None);
-            let f = self.fields;
-            Ok(Some(Document {
-                path: path.to_path_buf(),
-                title: hit.title,
-                body: doc
-                    .get_first(f.body_text)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned(),
-                date: hit.date,
-                modified: hit.modified,
-                size: hit.size,
-                hash: doc
-                    .get_first(f.hash)
-                    .and_then(|v| v.as_bytes())
-                    .and_then(|b| <[u8; 16]>::try_from(b).ok())
-                    .map_or(0, u128::from_le_bytes),
-                kind: hit.kind,
-            }))
+            let mut document = self.document_of(&doc);
+            document.path = path.to_path_buf();
+            Ok(Some(document))
         })
+    }
+
+    /// Calls `each` with every document of the index, as [`Index::document`]
+    /// gives it, one at a time (memory stays that of one document), in the
+    /// order of the index's segments. Stops at the first error `each` returns.
+    /// Returns how many documents were given.
+    ///
+    /// This is how an index is exported to another engine (see [`crate::export`]).
+    pub fn for_each_document(&self, mut each: impl FnMut(Document) -> Result<()>) -> Result<u64> {
+        crate::error::guard_panics(&self.display_path(), "reading the stored documents", || {
+            let searcher = self.reader.searcher();
+            let mut given = 0;
+            for segment in searcher.segment_readers() {
+                let store = segment
+                    .get_store_reader(1)
+                    .map_err(Error::io(self.display_path()))?;
+                for doc_id in segment.doc_ids_alive() {
+                    let doc: TantivyDocument =
+                        store.get(doc_id).map_err(|e| self.engine_error(e.into()))?;
+                    each(self.document_of(&doc))?;
+                    given += 1;
+                }
+            }
+            Ok(given)
+        })
+    }
+
+    /// A stored document's fields: the hit's, as a search reads them; then its text and hash.
+    fn document_of(&self, doc: &TantivyDocument) -> Document {
+        let hit = self.hit(doc, 0, None, None);
+        let f = self.fields;
+        Document {
+            path: hit.path,
+            title: hit.title,
+            body: doc
+                .get_first(f.body_text)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+            date: hit.date,
+            modified: hit.modified,
+            size: hit.size,
+            hash: doc
+                .get_first(f.hash)
+                .and_then(|v| v.as_bytes())
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                .map_or(0, u128::from_le_bytes),
+            kind: hit.kind,
+        }
     }
 
     fn stored_doc(&self, path: &Path) -> Result<Option<TantivyDocument>> {

@@ -599,25 +599,9 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Refuses a sloppy phrase repeating one stem more than
-    /// [`MAX_REPEATS_IN_SLOPPY_PHRASE`] times (`casa case casa…` repeat `cas`).
     fn check_repeats(&mut self, text: &str, slop: u32, span: Span) {
-        if slop == 0 {
-            return;
-        }
-        let terms = self.analyzer.terms(text);
-        let most = terms
-            .iter()
-            .map(|(_, term)| terms.iter().filter(|(_, other)| other == term).count())
-            .max()
-            .unwrap_or(0);
-        if most > MAX_REPEATS_IN_SLOPPY_PHRASE {
-            let kind = ParseErrorKind::OverLimit {
-                what: "repeats of one word in a phrase with slop",
-                found: most,
-                limit: MAX_REPEATS_IN_SLOPPY_PHRASE,
-            };
-            self.fail(kind, span);
+        if let Some(error) = sloppy_repeats_error(&mut self.analyzer, text, slop, span) {
+            self.error.get_or_insert(error);
         }
     }
 
@@ -655,15 +639,7 @@ impl<'a> Compiler<'a> {
                 )
             }
             DatePoint::Ago { amount, unit } => {
-                let hours = u64::from(amount)
-                    * match unit {
-                        AgoUnit::Hours => 1,
-                        AgoUnit::Days => 24,
-                        AgoUnit::Weeks => 24 * 7,
-                        AgoUnit::Months => 24 * 30,
-                        AgoUnit::Years => 24 * 365,
-                    };
-                let ago = Duration::from_secs(hours.saturating_mul(3600));
+                let ago = Duration::from_secs(ago_hours(amount, unit).saturating_mul(3600));
                 datetime(self.now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH))
             }
         }
@@ -681,7 +657,7 @@ impl Fields {
 }
 
 /// Bag-of-words terms outside phrases, negations excluded.
-fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
+pub(crate) fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
     match &node.expr {
         Expr::Term(term) if term.kind == TermKind::Exact => words.push(&term.text),
         Expr::Implicit(items) | Expr::And(items) | Expr::Or(items) => items
@@ -713,8 +689,35 @@ pub(crate) fn is_relaxable(node: &Node) -> bool {
     }
 }
 
+/// Refuses a sloppy phrase repeating one stem more than
+/// [`MAX_REPEATS_IN_SLOPPY_PHRASE`] times (`casa case casa…` repeat `cas`).
+pub(crate) fn sloppy_repeats_error(
+    analyzer: &mut WordAnalyzer,
+    text: &str,
+    slop: u32,
+    span: Span,
+) -> Option<ParseError> {
+    if slop == 0 {
+        return None;
+    }
+    let terms = analyzer.terms(text);
+    let most = terms
+        .iter()
+        .map(|(_, term)| terms.iter().filter(|(_, other)| other == term).count())
+        .max()
+        .unwrap_or(0);
+    (most > MAX_REPEATS_IN_SLOPPY_PHRASE).then(|| {
+        let kind = ParseErrorKind::OverLimit {
+            what: "repeats of one word in a phrase with slop",
+            found: most,
+            limit: MAX_REPEATS_IN_SLOPPY_PHRASE,
+        };
+        ParseError::new(kind, span)
+    })
+}
+
 /// Whether the clause is a single word (however boosted or fielded).
-fn is_one_word(node: &Node) -> bool {
+pub(crate) fn is_one_word(node: &Node) -> bool {
     match &node.expr {
         Expr::Term(_) => true,
         Expr::Boost { inner, .. } | Expr::Field { inner, .. } | Expr::Required(inner) => {
@@ -748,8 +751,20 @@ fn coordinated(query: Box<dyn Query>) -> Box<dyn Query> {
     ]))
 }
 
+/// Hours in `amount` `unit`s: a month is 30 days, a year 365.
+pub(crate) fn ago_hours(amount: u32, unit: AgoUnit) -> u64 {
+    u64::from(amount)
+        * match unit {
+            AgoUnit::Hours => 1,
+            AgoUnit::Days => 24,
+            AgoUnit::Weeks => 24 * 7,
+            AgoUnit::Months => 24 * 30,
+            AgoUnit::Years => 24 * 365,
+        }
+}
+
 /// Lucene's automatic fuzziness: 0 edits up to 2 chars, 1 up to 5, then 2.
-fn automatic_distance(word: &str) -> u8 {
+pub(crate) fn automatic_distance(word: &str) -> u8 {
     match word.chars().count() {
         0..=2 => 0,
         3..=5 => 1,

@@ -1,7 +1,7 @@
 //! Searching an index: options, results, and the search itself.
 
 mod columns;
-mod compile;
+pub(crate) mod compile;
 mod meaning;
 mod sloppy_phrase;
 mod snippet;

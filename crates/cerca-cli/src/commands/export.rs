@@ -1,0 +1,90 @@
+//! `cerca export`: the index for a distributed engine.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use cerca_core::export::{opensearch, sphinx};
+
+use crate::args::{Engine, ExportArgs};
+use crate::locations;
+
+pub fn run(args: &ExportArgs) -> Result<bool> {
+    let dir = locations::index_dir(args.location.index.as_deref())?;
+    let index = super::open_index(&dir)?;
+    let out = &args.out;
+    let doing = || format!("cannot export the index at {} to {}", dir.display(), out.display());
+    let mut stdout = std::io::stdout().lock();
+    match args.to {
+        Engine::Opensearch => {
+            refuse(args.nodes.is_some() || args.host.is_some() || args.port.is_some(),
+                "--nodes, --host and --port are for --to sphinx")?;
+            let mut options = opensearch::Export::default().index_name(&args.name);
+            if let Some(shards) = args.shards {
+                options = options.shards(shards);
+            }
+            if let Some(replicas) = args.replicas {
+                options = options.replicas(replicas);
+            }
+            if let Some(bytes) = args.max_file_size {
+                options = options.max_file_bytes(bytes);
+            }
+            let report = opensearch::export(&index, out, &options).with_context(doing)?;
+            writeln!(
+                stdout,
+                "exported {} documents to {} ({} bulk files, {} bytes): load them with {}/load.sh [URL]",
+                report.documents,
+                out.display(),
+                report.files.len().saturating_sub(2),
+                report.data_bytes,
+                out.display()
+            )?;
+        }
+        Engine::Sphinx => {
+            refuse(args.replicas.is_some() || args.max_file_size.is_some(),
+                "--replicas and --max-file-size are for --to opensearch (Sphinx mirrors each shard once)")?;
+            let mut options = sphinx::Export::default().index_name(&args.name);
+            if let Some(shards) = args.shards {
+                options = options.shards(shards);
+            }
+            if let Some(nodes) = args.nodes {
+                options = options.nodes(nodes);
+            }
+            if let Some(host) = &args.host {
+                options = options.host(host);
+            }
+            if let Some(port) = args.port {
+                options = options.first_port(port);
+            }
+            let report = sphinx::export(&index, out, &options).with_context(doing)?;
+            let per_shard: Vec<String> = report.per_shard.iter().map(u64::to_string).collect();
+            writeln!(
+                stdout,
+                "exported {} documents to {} in {} shards ({}) on {} nodes: \
+                 run {out}/build.sh, then {out}/start.sh; SphinxQL on {}:{}, index {}",
+                report.documents,
+                out.display(),
+                options.shards,
+                per_shard.join(", "),
+                options.nodes,
+                options.host,
+                options.sql_port(0),
+                options.index_name,
+                out = out.display(),
+            )?;
+            if report.cut > 0 {
+                crate::output::note(&format!(
+                    "{} documents had bodies longer than {} MiB: Sphinx gets their first {} MiB",
+                    report.cut, 8, 8
+                ));
+            }
+        }
+    }
+    Ok(true)
+}
+
+fn refuse(given: bool, message: &str) -> Result<()> {
+    if given {
+        anyhow::bail!("{message}");
+    }
+    Ok(())
+}

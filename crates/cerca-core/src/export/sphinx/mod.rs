@@ -1,0 +1,29 @@
+//! Sphinx (2.2, Debian's `sphinxsearch`) and Manticore: a sharded, mirrored
+//! configuration with cerca's Italian analysis, the documents as xmlpipe2,
+//! queries as SphinxQL.
+//!
+//! The analysis, in Sphinx's terms:
+//!
+//! | cerca | here |
+//! |---|---|
+//! | elision, both apostrophes | `regexp_filter` removing [`ELIDED_WORDS`](super::ELIDED_WORDS) and the apostrophe |
+//! | lower case, accents folded | an explicit `charset_table` (Latin, Greek, Cyrillic letters; digits) |
+//! | Snowball Italian | `morphology = libstemmer_italian`, `min_stemming_len = 1` |
+//! | stopwords indexed (phrases stay exact), left out of a query's bag of words | no `stopwords` in the index; [`translate`] leaves them out as cerca does |
+//! | prefix words on word forms | `dict = keywords`, `index_exact_words = 1`, `min_prefix_len = 1` |
+//! | one collection | `global_idf`: every shard ranks with the whole collection's word counts |
+//!
+//! What differs: accents are folded before stemming (cerca folds after);
+//! `perche'` loses its apostrophe instead of becoming `perché` (the same once
+//! folded); a phrase with slop is Sphinx's proximity (the words in any order
+//! within a window); `path:` takes fragments only, as whole words of the
+//! path; there are no fuzzy words and no boosts on groups (errors, see
+//! [`translate`]). Ranking is Sphinx's BM25.
+
+mod config;
+mod translate;
+mod xmlpipe;
+
+pub use config::{export, Export, ExportReport};
+pub use translate::{translate, SphinxQuery};
+pub use xmlpipe::charset_table;
