@@ -19,9 +19,16 @@ fn sample_index() -> Index {
     dated.size = 2048;
     writer.add(&dated).unwrap();
     for i in 0..40 {
-        let body = format!("Documento numero {i}: la città\u{1b}[2J e il ministro della difesa. {}", "testo ".repeat(50));
+        let body = format!(
+            "Documento numero {i}: la città\u{1b}[2J e il ministro della difesa. {}",
+            "testo ".repeat(50)
+        );
         writer
-            .add(&Document::new(format!("/archivio/varie/doc-{i}.md"), format!("Doc {i}"), body))
+            .add(&Document::new(
+                format!("/archivio/varie/doc-{i}.md"),
+                format!("Doc {i}"),
+                body,
+            ))
             .unwrap();
     }
     writer.commit().unwrap();
@@ -41,7 +48,10 @@ fn opensearch_export_splits_bulk_files_and_keeps_every_document() {
     let index = sample_index();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("os");
-    let options = opensearch::Export::default().index_name("archivio").shards(2).max_file_bytes(4096);
+    let options = opensearch::Export::default()
+        .index_name("archivio")
+        .shards(2)
+        .max_file_bytes(4096);
     let report = opensearch::export(&index, &out, &options).unwrap();
     assert_eq!(report.documents, 41);
     let bulk: Vec<&PathBuf> = report
@@ -55,14 +65,21 @@ fn opensearch_export_splits_bulk_files_and_keeps_every_document() {
         let size = std::fs::metadata(file).unwrap().len();
         let file_lines = lines(file);
         // Within the size, unless one document alone is larger.
-        assert!(size <= 4096 || file_lines.len() == 2, "{} is {size} bytes", file.display());
+        assert!(
+            size <= 4096 || file_lines.len() == 2,
+            "{} is {size} bytes",
+            file.display()
+        );
         for pair in file_lines.chunks(2) {
             assert_eq!(pair[0]["index"]["_index"], "archivio");
             sources.push((pair[0]["index"]["_id"].clone(), pair[1].clone()));
         }
     }
     assert_eq!(sources.len(), 41);
-    let zapad = sources.iter().find(|(_, source)| source["title"] == "Zapad-2025").unwrap();
+    let zapad = sources
+        .iter()
+        .find(|(_, source)| source["title"] == "Zapad-2025")
+        .unwrap();
     let id = document_id(Path::new("/archivio/notizie/zapad.txt")).to_string();
     assert_eq!(zapad.0, serde_json::json!(id));
     assert_eq!(zapad.1["date"], "2025-09-15");
@@ -71,20 +88,33 @@ fn opensearch_export_splits_bulk_files_and_keeps_every_document() {
     assert_eq!(zapad.1["size"], 2048);
     assert!(zapad.1["body"].as_str().unwrap().contains("& russo <oggi>"));
     // A document without a date has no date field (not a made-up one).
-    assert!(sources.iter().filter(|(_, source)| source.get("date").is_some()).count() == 1);
+    assert!(
+        sources
+            .iter()
+            .filter(|(_, source)| source.get("date").is_some())
+            .count()
+            == 1
+    );
 
     let settings: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("settings.json")).unwrap()).unwrap();
     assert_eq!(settings["settings"]["index"]["number_of_shards"], 2);
     let analysis = &settings["settings"]["analysis"];
-    let articles = analysis["filter"]["cerca_elision"]["articles"].as_array().unwrap();
+    let articles = analysis["filter"]["cerca_elision"]["articles"]
+        .as_array()
+        .unwrap();
     for elided in ["dell", "l", "un", "quest", "nell", "sull"] {
         assert!(articles.contains(&serde_json::json!(elided)), "{elided}");
     }
     assert_eq!(analysis["filter"]["cerca_stemmer"]["language"], "Italian");
-    let filters = analysis["analyzer"]["cerca_italian"]["filter"].as_array().unwrap();
+    let filters = analysis["analyzer"]["cerca_italian"]["filter"]
+        .as_array()
+        .unwrap();
     let position = |name: &str| filters.iter().position(|f| f == name).unwrap();
-    assert!(position("cerca_stemmer") < position("asciifolding"), "accents are folded after stemming");
+    assert!(
+        position("cerca_stemmer") < position("asciifolding"),
+        "accents are folded after stemming"
+    );
     assert!(position("cerca_elision") < position("cerca_stemmer"));
     let script = std::fs::read_to_string(out.join("load.sh")).unwrap();
     assert!(script.contains("/_bulk") && script.contains("$url/archivio"));
@@ -100,9 +130,16 @@ fn an_export_never_writes_into_a_folder_that_holds_files() {
     assert!(error.to_string().contains("not empty"), "{error}");
     let error = sphinx::export(&index, dir.path(), &sphinx::Export::default()).unwrap_err();
     assert!(error.to_string().contains("not empty"), "{error}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(), "mine");
-    let error = opensearch::export(&index, &dir.path().join("keep.txt"), &opensearch::Export::default())
-        .unwrap_err();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
+        "mine"
+    );
+    let error = opensearch::export(
+        &index,
+        &dir.path().join("keep.txt"),
+        &opensearch::Export::default(),
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("is a file"), "{error}");
 }
 
@@ -139,11 +176,18 @@ fn sphinx_export_shards_mirrors_and_escapes() {
     let index = sample_index();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sx");
-    let options = sphinx::Export::default().shards(4).nodes(3).first_port(20000);
+    let options = sphinx::Export::default()
+        .shards(4)
+        .nodes(3)
+        .first_port(20000);
     let report = sphinx::export(&index, &out, &options).unwrap();
     assert_eq!(report.documents, 41);
     assert_eq!(report.per_shard.iter().sum::<u64>(), 41);
-    assert!(report.per_shard.iter().all(|count| *count > 0), "{:?}", report.per_shard);
+    assert!(
+        report.per_shard.iter().all(|count| *count > 0),
+        "{:?}",
+        report.per_shard
+    );
     let mut documents = 0;
     for shard in 0..4 {
         let xml = std::fs::read_to_string(out.join(format!("shard-{shard}.xml"))).unwrap();
@@ -152,7 +196,9 @@ fn sphinx_export_shards_mirrors_and_escapes() {
         assert!(!xml.contains('\u{1b}'), "control characters are not XML");
         if xml.contains("Zapad-2025") {
             assert!(xml.contains("&amp; russo &lt;oggi&gt;"));
-            assert!(xml.contains("<has_date>1</has_date><date>1757894400</date><modified>1757900000</modified>"));
+            assert!(xml.contains(
+                "<has_date>1</has_date><date>1757894400</date><modified>1757900000</modified>"
+            ));
             let id = document_id(Path::new("/archivio/notizie/zapad.txt"));
             assert_eq!(id % 4, shard);
         }
@@ -161,7 +207,10 @@ fn sphinx_export_shards_mirrors_and_escapes() {
     // Node 0: the distributed index, every shard on its primary then its mirror.
     let head = std::fs::read_to_string(out.join("node-0.conf")).unwrap();
     assert!(head.contains("index cerca\n{\n    type = distributed"));
-    assert!(head.contains("agent = 127.0.0.1:20000|127.0.0.1:20002:shard0"), "{head}");
+    assert!(
+        head.contains("agent = 127.0.0.1:20000|127.0.0.1:20002:shard0"),
+        "{head}"
+    );
     assert!(head.contains("agent = 127.0.0.1:20002|127.0.0.1:20004:shard1"));
     assert!(head.contains("agent = 127.0.0.1:20000|127.0.0.1:20002:shard3"));
     assert!(head.contains("listen = 127.0.0.1:20001:mysql41"));
@@ -174,7 +223,9 @@ fn sphinx_export_shards_mirrors_and_escapes() {
     }
     assert!(!node1.contains("index shard2\n") && !node1.contains("type = distributed"));
     for script in ["build.sh", "start.sh", "stop.sh"] {
-        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(out.join(script)).unwrap().permissions());
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(out.join(script)).unwrap().permissions(),
+        );
         assert_eq!(mode & 0o111, 0o111, "{script} is executable");
     }
 }

@@ -54,7 +54,9 @@ const QUERIES: &[(&str, Operator)] = &[
 ];
 
 fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
 }
 
 fn outcome(query: &str, result: Result<String, Error>) -> String {
@@ -70,7 +72,11 @@ fn check_golden(name: &str, translate: impl Fn(&str, Operator) -> Result<String,
     let mut text = String::new();
     for (query, operator) in QUERIES {
         let result = translate(query, *operator);
-        let _ = writeln!(text, "## {query}   [{operator:?}]\n{}\n", outcome(query, result));
+        let _ = writeln!(
+            text,
+            "## {query}   [{operator:?}]\n{}\n",
+            outcome(query, result)
+        );
     }
     let path = golden_path(name);
     if std::env::var_os("CERCA_BLESS").is_some() {
@@ -113,28 +119,48 @@ fn sphinx_translations_match_the_golden_file() {
 #[test]
 fn times_ago_are_date_maths_for_opensearch_and_seconds_for_sphinx() {
     let node = parse("modified:>7d esercitazione").unwrap();
-    let dsl = opensearch::translate(&node, Operator::All).unwrap().to_string();
-    assert!(dsl.contains(r#"{"range":{"modified":{"gte":"now-168h"}}}"#), "{dsl}");
+    let dsl = opensearch::translate(&node, Operator::All)
+        .unwrap()
+        .to_string();
+    assert!(
+        dsl.contains(r#"{"range":{"modified":{"gte":"now-168h"}}}"#),
+        "{dsl}"
+    );
     let sql = sphinx::translate(&node, Operator::All).unwrap();
     let week_ago = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs()
         - 7 * 24 * 3600;
-    let bound: u64 = sql.filters[0].trim_start_matches("modified >= ").parse().unwrap();
+    let bound: u64 = sql.filters[0]
+        .trim_start_matches("modified >= ")
+        .parse()
+        .unwrap();
     assert!(bound.abs_diff(week_ago) < 60, "{:?}", sql.filters);
 }
 
 #[test]
 fn every_query_of_the_language_translates_or_says_why() {
     // Whatever parses gives a translation or a typed error, never a panic.
-    for query in ["a", "\"a\"~0", "a*", "a~0", "(((a)))", "a^0.5", "date:..2025", "modified:<1h"] {
+    for query in [
+        "a",
+        "\"a\"~0",
+        "a*",
+        "a~0",
+        "(((a)))",
+        "a^0.5",
+        "date:..2025",
+        "modified:<1h",
+    ] {
         let node = parse(query).unwrap();
         for result in [
             opensearch::translate(&node, Operator::All).map(|_| ()),
             sphinx::translate(&node, Operator::All).map(|_| ()),
         ] {
-            assert!(matches!(result, Ok(()) | Err(Error::Untranslatable(_))), "{query}: {result:?}");
+            assert!(
+                matches!(result, Ok(()) | Err(Error::Untranslatable(_))),
+                "{query}: {result:?}"
+            );
         }
     }
 }

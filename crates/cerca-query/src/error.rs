@@ -259,7 +259,6 @@ impl ParseError {
     pub fn render(&self, input: &str) -> String {
         render_at(input, self.span, self)
     }
-
 }
 
 /// The bidirectional embeddings, overrides and isolates (U+202A–U+202E,
@@ -278,6 +277,72 @@ fn floor_char_boundary(s: &str, index: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// `message`, then the line of `input` holding `span` and a line of carets
+/// under the span: how [`ParseError::render`] shows an error, for errors
+/// found later in a query (by an engine compiling or translating it). It
+/// never panics, even if the span is not in `input`.
+///
+/// ```
+/// let span = cerca_query::Span::new(5, 11);
+/// assert_eq!(
+///     cerca_query::render_at("casa cane~", span, &"no fuzzy words here"),
+///     "no fuzzy words here\n  casa cane~\n       ^^^^^"
+/// );
+/// ```
+pub fn render_at(input: &str, span: Span, message: &dyn std::fmt::Display) -> String {
+    let start = floor_char_boundary(input, span.start);
+    let end = floor_char_boundary(input, span.end).max(start);
+    let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = input[start..].find('\n').map_or(input.len(), |i| start + i);
+    // Controls, and the marks that reorder a terminal's text, would be
+    // escaped (wider) or would move what follows: a space stands in.
+    let line: Vec<char> = input[line_start..line_end]
+        .chars()
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let column = input[line_start..start].chars().count();
+    let width = input[start..end.min(line_end)].chars().count().max(1);
+    // A query of kilobytes is shown around its error, not whole.
+    let (shown, column, width) = if line.len() <= RENDERED_CHARS {
+        (line.iter().collect::<String>(), column, width)
+    } else {
+        let width = width.min(RENDERED_CHARS / 2);
+        let to = (column.saturating_sub(RENDERED_CHARS / 4) + RENDERED_CHARS).min(line.len());
+        let from = to.saturating_sub(RENDERED_CHARS).min(column);
+        let mut shown: String = line[from..to].iter().collect();
+        if to < line.len() {
+            shown.push('…');
+        }
+        match from {
+            0 => (shown, column, width),
+            _ => (format!("…{shown}"), column - from + 1, width),
+        }
+    };
+    // The caret goes under the columns the characters take on a
+    // terminal: two for 日, none for a combining accent or a zero-width
+    // space.
+    let chars: Vec<char> = shown.chars().collect();
+    let column_end = column.min(chars.len());
+    let span_end = (column + width).min(chars.len());
+    let columns = |part: &[char]| part.iter().map(|&c| c.width().unwrap_or(0)).sum::<usize>();
+    let (column, width) = (
+        columns(&chars[..column_end]),
+        columns(&chars[column_end..span_end]).max(1),
+    );
+    format!(
+        "{message}\n  {}\n  {}{}",
+        shown.trim_end(),
+        " ".repeat(column),
+        "^".repeat(width)
+    )
 }
 
 #[cfg(test)]
@@ -433,70 +498,4 @@ mod tests {
         let fuzzy = ParseErrorKind::FuzzyDistance { found: "5".into() }.to_string();
         assert!(fuzzy.contains("0, 1 or 2") && fuzzy.contains("`5`"));
     }
-}
-
-/// `message`, then the line of `input` holding `span` and a line of carets
-/// under the span: how [`ParseError::render`] shows an error, for errors
-/// found later in a query (by an engine compiling or translating it). It
-/// never panics, even if the span is not in `input`.
-///
-/// ```
-/// let span = cerca_query::Span::new(5, 11);
-/// assert_eq!(
-///     cerca_query::render_at("casa cane~", span, &"no fuzzy words here"),
-///     "no fuzzy words here\n  casa cane~\n       ^^^^^"
-/// );
-/// ```
-pub fn render_at(input: &str, span: Span, message: &dyn std::fmt::Display) -> String {
-    let start = floor_char_boundary(input, span.start);
-    let end = floor_char_boundary(input, span.end).max(start);
-    let line_start = input[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = input[start..].find('\n').map_or(input.len(), |i| start + i);
-    // Controls, and the marks that reorder a terminal's text, would be
-    // escaped (wider) or would move what follows: a space stands in.
-    let line: Vec<char> = input[line_start..line_end]
-        .chars()
-        .map(|c| {
-            if c.is_control() || is_bidi_control(c) {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    let column = input[line_start..start].chars().count();
-    let width = input[start..end.min(line_end)].chars().count().max(1);
-    // A query of kilobytes is shown around its error, not whole.
-    let (shown, column, width) = if line.len() <= RENDERED_CHARS {
-        (line.iter().collect::<String>(), column, width)
-    } else {
-        let width = width.min(RENDERED_CHARS / 2);
-        let to = (column.saturating_sub(RENDERED_CHARS / 4) + RENDERED_CHARS).min(line.len());
-        let from = to.saturating_sub(RENDERED_CHARS).min(column);
-        let mut shown: String = line[from..to].iter().collect();
-        if to < line.len() {
-            shown.push('…');
-        }
-        match from {
-            0 => (shown, column, width),
-            _ => (format!("…{shown}"), column - from + 1, width),
-        }
-    };
-    // The caret goes under the columns the characters take on a
-    // terminal: two for 日, none for a combining accent or a zero-width
-    // space.
-    let chars: Vec<char> = shown.chars().collect();
-    let column_end = column.min(chars.len());
-    let span_end = (column + width).min(chars.len());
-    let columns = |part: &[char]| part.iter().map(|&c| c.width().unwrap_or(0)).sum::<usize>();
-    let (column, width) = (
-        columns(&chars[..column_end]),
-        columns(&chars[column_end..span_end]).max(1),
-    );
-    format!(
-        "{message}\n  {}\n  {}{}",
-        shown.trim_end(),
-        " ".repeat(column),
-        "^".repeat(width)
-    )
 }

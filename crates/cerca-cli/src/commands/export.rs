@@ -12,12 +12,20 @@ pub fn run(args: &ExportArgs) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     let index = super::open_index(&dir)?;
     let out = &args.out;
-    let doing = || format!("cannot export the index at {} to {}", dir.display(), out.display());
+    let doing = || {
+        format!(
+            "cannot export the index at {} to {}",
+            dir.display(),
+            out.display()
+        )
+    };
     let mut stdout = std::io::stdout().lock();
     match args.to {
         Engine::Opensearch => {
-            refuse(args.nodes.is_some() || args.host.is_some() || args.port.is_some(),
-                "--nodes, --host and --port are for --to sphinx")?;
+            refuse(
+                args.nodes.is_some() || args.host.is_some() || args.port.is_some(),
+                "--nodes, --host and --port are for --to sphinx",
+            )?;
             let mut options = opensearch::Export::default().index_name(&args.name);
             if let Some(shards) = args.shards {
                 options = options.shards(shards);

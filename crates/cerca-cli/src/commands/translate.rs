@@ -9,9 +9,17 @@ use crate::{output, QueryError};
 
 pub fn run(args: &TranslateArgs) -> Result<bool> {
     let text = &args.query;
-    let parse = if args.literal { query::parse_literal } else { query::parse };
+    let parse = if args.literal {
+        query::parse_literal
+    } else {
+        query::parse
+    };
     let parsed = parse(text).map_err(|error| QueryError::new(text, error, args.literal))?;
-    let operator = if args.any { Operator::Any } else { Operator::All };
+    let operator = if args.any {
+        Operator::Any
+    } else {
+        Operator::All
+    };
     let translated = match args.to {
         Engine::Opensearch => opensearch::translate(&parsed, operator).map(|mut body| {
             body["size"] = args.limit.into();
@@ -23,7 +31,9 @@ pub fn run(args: &TranslateArgs) -> Result<bool> {
     let translated = translated.map_err(|error| -> anyhow::Error {
         match error {
             Error::Query(error) => QueryError::new(text, error, args.literal).into(),
-            Error::Untranslatable(error) => anyhow::anyhow!("cannot translate: {}", error.render(text)),
+            Error::Untranslatable(error) => {
+                anyhow::anyhow!("cannot translate: {}", error.render(text))
+            }
             other => other.into(),
         }
     })?;

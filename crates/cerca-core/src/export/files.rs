@@ -60,7 +60,9 @@ impl CountingFile {
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.writer.write_all(bytes).map_err(Error::io(&self.path))?;
+        self.writer
+            .write_all(bytes)
+            .map_err(Error::io(&self.path))?;
         self.bytes += bytes.len() as u64;
         Ok(())
     }

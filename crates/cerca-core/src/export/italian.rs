@@ -13,8 +13,7 @@ use crate::analysis::SNOWBALL_ITALIAN;
 pub const ELIDED_WORDS: &[&str] = &[
     // Lucene's ItalianAnalyzer DEFAULT_ARTICLES.
     "c", "l", "all", "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl", "dagl", "degl",
-    "negl", "sugl", "un", "m", "t", "s", "v", "d",
-    // Also elided in Italian text.
+    "negl", "sugl", "un", "m", "t", "s", "v", "d", // Also elided in Italian text.
     "quest", "quell", "nessun", "ciascun", "alcun", "buon", "bell", "sant", "tutt", "senz", "anch",
     "dov", "com", "cos", "qual", "mezz", "grand", "n", "ci", "ne",
 ];

@@ -34,8 +34,13 @@ pub(crate) trait Dialect {
     /// written, the others weigh less).
     fn word(&mut self, variants: &[String], scope: Scope, span: Span) -> Result<Self::Out>;
     /// Words in order, up to `slop` extra positions between them.
-    fn phrase(&mut self, words: &[PhraseWord], slop: u32, scope: Scope, span: Span)
-        -> Result<Self::Out>;
+    fn phrase(
+        &mut self,
+        words: &[PhraseWord],
+        slop: u32,
+        scope: Scope,
+        span: Span,
+    ) -> Result<Self::Out>;
     /// Folded word forms starting with `form` (`distance` `None`), or within
     /// `distance` edits of it.
     fn word_form(
@@ -215,7 +220,9 @@ impl<'d, D: Dialect> Translator<'d, D> {
                 let keep = is_one_word(inner);
                 if let Some(excluded) = self.node_keeping_stopword(inner, scope, !negated, keep)? {
                     match join {
-                        Join::Either => should.push(self.dialect.everything_but(excluded, item.span)?),
+                        Join::Either => {
+                            should.push(self.dialect.everything_but(excluded, item.span)?)
+                        }
                         Join::All | Join::Any => must_not.push(excluded),
                     }
                 }
@@ -258,8 +265,9 @@ impl<'d, D: Dialect> Translator<'d, D> {
     /// a phrase; a stopword is left out unless `keep`.
     fn word(&mut self, text: &str, scope: Scope, keep: bool, span: Span) -> Result<Option<D::Out>> {
         let mut tokens = Vec::new();
-        self.analyzer
-            .analyze(text, |t| tokens.push((t.term.to_owned(), t.lowercase.to_owned())));
+        self.analyzer.analyze(text, |t| {
+            tokens.push((t.term.to_owned(), t.lowercase.to_owned()))
+        });
         let (term, lowercase) = match <[(String, String); 1]>::try_from(tokens) {
             Ok([token]) => token,
             Err(_) => return self.phrase(text, 0, scope, span),
@@ -281,7 +289,13 @@ impl<'d, D: Dialect> Translator<'d, D> {
 
     /// Words in order; stopwords included (the engines index them, or keep
     /// their positions).
-    fn phrase(&mut self, text: &str, slop: u32, scope: Scope, span: Span) -> Result<Option<D::Out>> {
+    fn phrase(
+        &mut self,
+        text: &str,
+        slop: u32,
+        scope: Scope,
+        span: Span,
+    ) -> Result<Option<D::Out>> {
         let mut words = Vec::new();
         let stopwords = self.stopwords;
         self.analyzer.analyze(text, |t| {
@@ -292,7 +306,10 @@ impl<'d, D: Dialect> Translator<'d, D> {
         });
         match words.as_slice() {
             [] => Ok(None),
-            [one] => self.dialect.word(&[one.text.clone()], scope, span).map(Some),
+            [one] => self
+                .dialect
+                .word(std::slice::from_ref(&one.text), scope, span)
+                .map(Some),
             _ => self.dialect.phrase(&words, slop, scope, span).map(Some),
         }
     }
@@ -308,7 +325,9 @@ impl<'d, D: Dialect> Translator<'d, D> {
         span: Span,
     ) -> Result<Option<D::Out>> {
         let mut forms = Vec::new();
-        self.analyzer.analyze(text, |t| forms.push((t.word.to_owned(), t.lowercase.to_owned())));
+        self.analyzer.analyze(text, |t| {
+            forms.push((t.word.to_owned(), t.lowercase.to_owned()))
+        });
         let Some((form, _)) = forms.pop() else {
             return Ok(None);
         };
@@ -316,7 +335,10 @@ impl<'d, D: Dialect> Translator<'d, D> {
         let looked_up = self.dialect.word_form(&form, distance, scope, span)?;
         if forms.is_empty() {
             return Ok(Some(match self.word(text, scope, true, span)? {
-                Some(exact) => self.dialect.combine(Vec::new(), vec![exact, looked_up], Vec::new(), span)?,
+                Some(exact) => {
+                    self.dialect
+                        .combine(Vec::new(), vec![exact, looked_up], Vec::new(), span)?
+                }
                 None => looked_up,
             }));
         }

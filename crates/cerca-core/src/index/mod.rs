@@ -375,7 +375,7 @@ impl Index {
                     .map_err(Error::io(self.display_path()))?;
                 for doc_id in segment.doc_ids_alive() {
                     let doc: TantivyDocument =
-                        store.get(doc_id).map_err(|e| self.engine_error(e.into()))?;
+                        store.get(doc_id).map_err(|e| self.engine_error(e))?;
                     each(self.document_of(&doc))?;
                     given += 1;
                 }

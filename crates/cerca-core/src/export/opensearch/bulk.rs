@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::export::files::{new_folder, write_file, CountingFile};
 use crate::export::document_id;
+use crate::export::files::{new_folder, write_file, CountingFile};
 use crate::{Document, Index};
 
 /// How to export an index for OpenSearch or Elasticsearch.
@@ -100,9 +100,9 @@ pub fn export(index: &Index, out: &Path, options: &Export) -> Result<ExportRepor
     report.documents = index.for_each_document(|document| {
         line.clear();
         bulk_lines(&mut line, &options.index_name, &document);
-        let full = current
-            .as_ref()
-            .is_some_and(|file| file.bytes > 0 && file.bytes + line.len() as u64 > options.max_file_bytes);
+        let full = current.as_ref().is_some_and(|file| {
+            file.bytes > 0 && file.bytes + line.len() as u64 > options.max_file_bytes
+        });
         if full {
             if let Some(file) = current.take() {
                 finish(file, &mut report)?;
@@ -120,9 +120,12 @@ pub fn export(index: &Index, out: &Path, options: &Export) -> Result<ExportRepor
     if let Some(file) = current.take() {
         finish(file, &mut report)?;
     }
-    report
-        .files
-        .push(write_file(out, "load.sh", &load_script(&options.index_name), true)?);
+    report.files.push(write_file(
+        out,
+        "load.sh",
+        &load_script(&options.index_name),
+        true,
+    )?);
     Ok(report)
 }
 

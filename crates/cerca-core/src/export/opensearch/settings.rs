@@ -89,15 +89,32 @@ fn accent_apostrophes() -> Vec<(String, Value)> {
     const END: &str = "['\u{2019}](?![\\p{L}\\p{N}])";
     let mut filters = Vec::new();
     let mut add = |name: String, pattern: String, replacement: &str| {
-        let filter = json!({ "type": "pattern_replace", "pattern": pattern, "replacement": replacement });
+        let filter =
+            json!({ "type": "pattern_replace", "pattern": pattern, "replacement": replacement });
         filters.push((name, filter));
     };
     // First, so that the plain `e` rule does not take `perche'`.
-    add("cerca_accent_che".into(), format!("(?<=[cC][hH])e{END}"), "é");
-    add("cerca_accent_CHE".into(), format!("(?<=[cC][hH])E{END}"), "É");
+    add(
+        "cerca_accent_che".into(),
+        format!("(?<=[cC][hH])e{END}"),
+        "é",
+    );
+    add(
+        "cerca_accent_CHE".into(),
+        format!("(?<=[cC][hH])E{END}"),
+        "É",
+    );
     for (vowel, accented) in [
-        ('a', 'à'), ('e', 'è'), ('i', 'ì'), ('o', 'ò'), ('u', 'ù'),
-        ('A', 'À'), ('E', 'È'), ('I', 'Ì'), ('O', 'Ò'), ('U', 'Ù'),
+        ('a', 'à'),
+        ('e', 'è'),
+        ('i', 'ì'),
+        ('o', 'ò'),
+        ('u', 'ù'),
+        ('A', 'À'),
+        ('E', 'È'),
+        ('I', 'Ì'),
+        ('O', 'Ò'),
+        ('U', 'Ù'),
     ] {
         let case = if vowel.is_lowercase() { "" } else { "_upper" };
         add(

@@ -83,7 +83,13 @@ impl Dialect for QueryDsl {
         }))
     }
 
-    fn word_form(&mut self, form: &str, distance: Option<u8>, scope: Scope, _: Span) -> Result<Value> {
+    fn word_form(
+        &mut self,
+        form: &str,
+        distance: Option<u8>,
+        scope: Scope,
+        _: Span,
+    ) -> Result<Value> {
         Ok(Self::per_field(scope, |field| {
             let field = format!("{field}.words");
             match distance {
@@ -157,7 +163,10 @@ impl Dialect for QueryDsl {
 
 /// A weight as written (`0.1`, not the `0.10000000149011612` an `f32` widens to).
 fn weight(factor: f32) -> Value {
-    factor.to_string().parse::<f64>().map_or_else(|_| json!(factor), |f| json!(f))
+    factor
+        .to_string()
+        .parse::<f64>()
+        .map_or_else(|_| json!(factor), |f| json!(f))
 }
 
 /// A bound as the engines read dates: a day, or date maths from now (cerca
@@ -165,6 +174,8 @@ fn weight(factor: f32) -> Value {
 fn date_point(point: DatePoint) -> String {
     match point {
         DatePoint::Day(day) => format!("{:04}-{:02}-{:02}", day.year, day.month, day.day),
-        DatePoint::Ago { amount, unit } => format!("now-{}h", crate::search::compile::ago_hours(amount, unit)),
+        DatePoint::Ago { amount, unit } => {
+            format!("now-{}h", crate::search::compile::ago_hours(amount, unit))
+        }
     }
 }

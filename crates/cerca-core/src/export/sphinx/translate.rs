@@ -24,9 +24,7 @@ pub struct SphinxQuery {
 impl SphinxQuery {
     /// The SphinxQL statement for one page of results from `index`, best
     /// first, ranked by BM25 (k1 1.2, b 0.75, as cerca) with the collection's
-    /// word statistics. A node that stopped is retried on its shard's mirror
-    /// within the query (a distributed index in Sphinx 2.2 does not retry by
-    /// itself: the shard's hits would be missing, with only a warning).
+    /// word statistics.
     ///
     /// ```
     /// use cerca_core::{export::sphinx, query::parse, Operator};
@@ -36,9 +34,9 @@ impl SphinxQuery {
     /// assert_eq!(
     ///     query.to_sql("cerca", 10, 0),
     ///     "SELECT id, path, title, WEIGHT() AS relevance FROM cerca \
-    ///      WHERE MATCH('@(title,body) (esercitazione | esercitaziona | esercitazioni | esercitaziono)') \
+    ///      WHERE MATCH('@(title,body) (esercitazione | esercitaziona | esercitaziono)') \
     ///      AND kind = 'pdf' ORDER BY relevance DESC, id ASC LIMIT 0, 10 \
-    ///      OPTION ranker = expr('10000*bm25a(1.2,0.75)'), global_idf = 1, retry_count = 2, retry_delay = 10"
+    ///      OPTION ranker = expr('10000*bm25a(1.2,0.75)'), global_idf = 1"
     /// );
     /// # Ok(()) }
     /// ```
@@ -53,9 +51,13 @@ impl SphinxQuery {
             sql.push_str(" WHERE ");
             sql.push_str(&conditions.join(" AND "));
         }
-        let order = if self.matching.is_empty() { "id ASC" } else { "relevance DESC, id ASC" };
+        let order = if self.matching.is_empty() {
+            "id ASC"
+        } else {
+            "relevance DESC, id ASC"
+        };
         sql.push_str(&format!(
-            " ORDER BY {order} LIMIT {offset}, {limit} OPTION ranker = expr('10000*bm25a(1.2,0.75)'), global_idf = 1, retry_count = 2, retry_delay = 10"
+            " ORDER BY {order} LIMIT {offset}, {limit} OPTION ranker = expr('10000*bm25a(1.2,0.75)'), global_idf = 1"
         ));
         sql
     }
@@ -87,11 +89,17 @@ struct Clause {
 
 impl Clause {
     fn words(text: String) -> Clause {
-        Clause { text: Some(text), filters: Vec::new() }
+        Clause {
+            text: Some(text),
+            filters: Vec::new(),
+        }
     }
 
     fn filter(condition: String) -> Clause {
-        Clause { text: None, filters: vec![condition] }
+        Clause {
+            text: None,
+            filters: vec![condition],
+        }
     }
 }
 
@@ -161,7 +169,13 @@ impl Dialect for SphinxQl {
         Ok(Clause::words(scoped(scope, text)))
     }
 
-    fn word_form(&mut self, form: &str, distance: Option<u8>, scope: Scope, span: Span) -> Result<Clause> {
+    fn word_form(
+        &mut self,
+        form: &str,
+        distance: Option<u8>,
+        scope: Scope,
+        span: Span,
+    ) -> Result<Clause> {
         match distance {
             None => Ok(Clause::words(scoped(scope, format!("{}*", escaped(form))))),
             Some(_) => Err(untranslatable(
@@ -211,11 +225,18 @@ impl Dialect for SphinxQl {
         if let Some(end) = range.end {
             conditions.push(format!("{column} < {}", seconds(end)));
         }
-        Ok(Clause { text: None, filters: conditions })
+        Ok(Clause {
+            text: None,
+            filters: conditions,
+        })
     }
 
     fn boost(&mut self, inner: Clause, factor: f32, span: Span) -> Result<Clause> {
-        match inner.text.as_deref().and_then(|text| boost_keywords(text, factor)) {
+        match inner
+            .text
+            .as_deref()
+            .and_then(|text| boost_keywords(text, factor))
+        {
             Some(text) if inner.filters.is_empty() => Ok(Clause::words(text)),
             _ => Err(untranslatable(
                 "a boost on a phrase, a prefix, a group or a filter",
@@ -225,7 +246,13 @@ impl Dialect for SphinxQl {
         }
     }
 
-    fn combine(&mut self, must: Vec<Clause>, should: Vec<Clause>, must_not: Vec<Clause>, span: Span) -> Result<Clause> {
+    fn combine(
+        &mut self,
+        must: Vec<Clause>,
+        should: Vec<Clause>,
+        must_not: Vec<Clause>,
+        span: Span,
+    ) -> Result<Clause> {
         let mut filters = Vec::new();
         let mut required = Vec::new();
         for clause in must {

@@ -41,7 +41,10 @@ pub(crate) fn write_document(out: &mut String, document: &Document) -> bool {
         Some(day) => (1, day_seconds(day)),
         None => (0, 0),
     };
-    out.push_str(&format!("<sphinx:document id=\"{}\">\n<title>", document_id(&document.path)));
+    out.push_str(&format!(
+        "<sphinx:document id=\"{}\">\n<title>",
+        document_id(&document.path)
+    ));
     push_escaped(out, &document.title);
     out.push_str("</title>\n<body>");
     push_escaped(out, body);
@@ -130,7 +133,10 @@ mod tests {
     fn a_long_body_is_cut_at_a_character_boundary() {
         let body = "è".repeat(MAX_BODY_BYTES);
         let mut out = String::new();
-        assert!(write_document(&mut out, &Document::new("/a.txt", "t", body)));
+        assert!(write_document(
+            &mut out,
+            &Document::new("/a.txt", "t", body)
+        ));
         assert!(out.len() < MAX_BODY_BYTES + 1000);
     }
 
