@@ -65,7 +65,12 @@ pub enum Error {
     Semantic { reason: String },
     /// An export cannot be written as asked (`path`: where it was to go).
     #[error("cannot export to {path}: {reason}")]
-    Export { path: PathBuf, reason: String },
+    Export {
+        /// The folder the export was to write.
+        path: PathBuf,
+        /// Why not, in words.
+        reason: String,
+    },
     /// A query construct the engine it is translated to cannot express
     /// (`cerca translate`).
     #[error(transparent)]

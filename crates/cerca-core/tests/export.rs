@@ -49,9 +49,9 @@ fn opensearch_export_splits_bulk_files_and_keeps_every_document() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("os");
     let options = opensearch::Export::default()
-        .index_name("archivio")
-        .shards(2)
-        .max_file_bytes(4096);
+        .with_index_name("archivio")
+        .with_shards(2)
+        .with_max_file_bytes(4096);
     let report = opensearch::export(&index, &out, &options).unwrap();
     assert_eq!(report.documents, 41);
     let bulk: Vec<&PathBuf> = report
@@ -149,21 +149,21 @@ fn bad_export_options_are_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x");
     for options in [
-        opensearch::Export::default().index_name("Maiuscole"),
-        opensearch::Export::default().index_name(""),
-        opensearch::Export::default().shards(0),
-        opensearch::Export::default().max_file_bytes(0),
+        opensearch::Export::default().with_index_name("Maiuscole"),
+        opensearch::Export::default().with_index_name(""),
+        opensearch::Export::default().with_shards(0),
+        opensearch::Export::default().with_max_file_bytes(0),
     ] {
         let error = opensearch::export(&index, &out, &options).unwrap_err();
         assert!(matches!(error, Error::Export { .. }), "{error}");
     }
     for options in [
-        sphinx::Export::default().shards(0),
-        sphinx::Export::default().nodes(0),
-        sphinx::Export::default().index_name("shard1"),
-        sphinx::Export::default().index_name("a-b"),
-        sphinx::Export::default().first_port(65534),
-        sphinx::Export::default().host("host; rm -rf /"),
+        sphinx::Export::default().with_shards(0),
+        sphinx::Export::default().with_nodes(0),
+        sphinx::Export::default().with_index_name("shard1"),
+        sphinx::Export::default().with_index_name("a-b"),
+        sphinx::Export::default().with_first_port(65534),
+        sphinx::Export::default().with_host("host; rm -rf /"),
     ] {
         let error = sphinx::export(&index, &out, &options).unwrap_err();
         assert!(matches!(error, Error::Export { .. }), "{error}");
@@ -177,9 +177,9 @@ fn sphinx_export_shards_mirrors_and_escapes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sx");
     let options = sphinx::Export::default()
-        .shards(4)
-        .nodes(3)
-        .first_port(20000);
+        .with_shards(4)
+        .with_nodes(3)
+        .with_first_port(20000);
     let report = sphinx::export(&index, &out, &options).unwrap();
     assert_eq!(report.documents, 41);
     assert_eq!(report.per_shard.iter().sum::<u64>(), 41);

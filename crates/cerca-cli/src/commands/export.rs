@@ -26,15 +26,15 @@ pub fn run(args: &ExportArgs) -> Result<bool> {
                 args.nodes.is_some() || args.host.is_some() || args.port.is_some(),
                 "--nodes, --host and --port are for --to sphinx",
             )?;
-            let mut options = opensearch::Export::default().index_name(&args.name);
+            let mut options = opensearch::Export::default().with_index_name(&args.name);
             if let Some(shards) = args.shards {
-                options = options.shards(shards);
+                options = options.with_shards(shards);
             }
             if let Some(replicas) = args.replicas {
-                options = options.replicas(replicas);
+                options = options.with_replicas(replicas);
             }
             if let Some(bytes) = args.max_file_size {
-                options = options.max_file_bytes(bytes);
+                options = options.with_max_file_bytes(bytes);
             }
             let report = opensearch::export(&index, out, &options).with_context(doing)?;
             writeln!(
@@ -50,18 +50,18 @@ pub fn run(args: &ExportArgs) -> Result<bool> {
         Engine::Sphinx => {
             refuse(args.replicas.is_some() || args.max_file_size.is_some(),
                 "--replicas and --max-file-size are for --to opensearch (Sphinx mirrors each shard once)")?;
-            let mut options = sphinx::Export::default().index_name(&args.name);
+            let mut options = sphinx::Export::default().with_index_name(&args.name);
             if let Some(shards) = args.shards {
-                options = options.shards(shards);
+                options = options.with_shards(shards);
             }
             if let Some(nodes) = args.nodes {
-                options = options.nodes(nodes);
+                options = options.with_nodes(nodes);
             }
             if let Some(host) = &args.host {
-                options = options.host(host);
+                options = options.with_host(host);
             }
             if let Some(port) = args.port {
-                options = options.first_port(port);
+                options = options.with_first_port(port);
             }
             let report = sphinx::export(&index, out, &options).with_context(doing)?;
             let per_shard: Vec<String> = report.per_shard.iter().map(u64::to_string).collect();

@@ -15,7 +15,7 @@ use crate::{Document, Index};
 /// ```
 /// use cerca_core::export::opensearch::Export;
 ///
-/// let options = Export::default().index_name("archivio").shards(3).max_file_bytes(10 << 20);
+/// let options = Export::default().with_index_name("archivio").with_shards(3).with_max_file_bytes(10 << 20);
 /// assert_eq!(options.index_name, "archivio");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,25 +46,25 @@ impl Default for Export {
 
 impl Export {
     /// Sets [`Export::index_name`].
-    pub fn index_name(mut self, name: impl Into<String>) -> Self {
+    pub fn with_index_name(mut self, name: impl Into<String>) -> Self {
         self.index_name = name.into();
         self
     }
 
     /// Sets [`Export::shards`].
-    pub fn shards(mut self, shards: u32) -> Self {
+    pub fn with_shards(mut self, shards: u32) -> Self {
         self.shards = shards;
         self
     }
 
     /// Sets [`Export::replicas`].
-    pub fn replicas(mut self, replicas: u32) -> Self {
+    pub fn with_replicas(mut self, replicas: u32) -> Self {
         self.replicas = replicas;
         self
     }
 
     /// Sets [`Export::max_file_bytes`].
-    pub fn max_file_bytes(mut self, bytes: u64) -> Self {
+    pub fn with_max_file_bytes(mut self, bytes: u64) -> Self {
         self.max_file_bytes = bytes;
         self
     }

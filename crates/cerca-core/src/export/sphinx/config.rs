@@ -26,7 +26,7 @@ use super::xmlpipe::{self, FOOTER, HEADER};
 /// ```
 /// use cerca_core::export::sphinx::Export;
 ///
-/// let options = Export::default().shards(4).nodes(2).first_port(19312);
+/// let options = Export::default().with_shards(4).with_nodes(2).with_first_port(19312);
 /// assert_eq!(options.sql_port(0), 19313);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,31 +58,31 @@ impl Default for Export {
 
 impl Export {
     /// Sets [`Export::index_name`].
-    pub fn index_name(mut self, name: impl Into<String>) -> Self {
+    pub fn with_index_name(mut self, name: impl Into<String>) -> Self {
         self.index_name = name.into();
         self
     }
 
     /// Sets [`Export::shards`].
-    pub fn shards(mut self, shards: u32) -> Self {
+    pub fn with_shards(mut self, shards: u32) -> Self {
         self.shards = shards;
         self
     }
 
     /// Sets [`Export::nodes`].
-    pub fn nodes(mut self, nodes: u32) -> Self {
+    pub fn with_nodes(mut self, nodes: u32) -> Self {
         self.nodes = nodes;
         self
     }
 
     /// Sets [`Export::host`].
-    pub fn host(mut self, host: impl Into<String>) -> Self {
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
         self.host = host.into();
         self
     }
 
     /// Sets [`Export::first_port`].
-    pub fn first_port(mut self, port: u16) -> Self {
+    pub fn with_first_port(mut self, port: u16) -> Self {
         self.first_port = port;
         self
     }
