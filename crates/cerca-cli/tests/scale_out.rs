@@ -85,6 +85,32 @@ fn what_an_engine_cannot_express_is_an_error_under_the_construct() {
         .run(&["translate", "--to", "sphinx", "ext:pdf OR minsk"])
         .code(2)
         .stderr_has("move the filter out of the OR group");
+    // A statement cannot be made to say something else, nor to ask for more
+    // than the engines give.
+    sandbox
+        .run(&[
+            "translate",
+            "--to",
+            "sphinx",
+            "--name",
+            "cerca; SHOW TABLES",
+            "casa",
+        ])
+        .code(2)
+        .stderr_has("is not an index name Sphinx takes");
+    sandbox
+        .run(&["translate", "--to", "sphinx", "-n", "4294967295", "casa"])
+        .code(2)
+        .stderr_has("at most hit 100000");
+    sandbox
+        .run(&["translate", "--to", "opensearch", "-n", "100000", "casa"])
+        .code(2)
+        .stderr_has("index.max_result_window");
+    // Nothing to search for finds nothing, as in cerca.
+    sandbox
+        .run(&["translate", "--to", "sphinx", "'"])
+        .code(0)
+        .stdout_has("WHERE id = 0 ");
     // The same query is fine for OpenSearch.
     sandbox
         .run(&["translate", "--to", "opensearch", "ext:pdf OR lukascenko~"])
@@ -313,6 +339,9 @@ const SAME_COUNTS: &[&str] = &[
     "città",
     "Università di Chicago",
     "stati uniti -ext:md",
+    "100.000",
+    "10.000 OR 20.000",
+    "\"della\"",
 ];
 
 #[test]

@@ -71,6 +71,14 @@ pub enum Error {
         /// Why not, in words.
         reason: String,
     },
+    /// An option given to the library is out of what it takes.
+    #[error("{option}: {reason}")]
+    BadOption {
+        /// The option, as the library names it.
+        option: &'static str,
+        /// Why it is refused, and what it takes.
+        reason: String,
+    },
     /// A query construct the engine it is translated to cannot express
     /// (`cerca translate`).
     #[error(transparent)]

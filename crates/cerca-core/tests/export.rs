@@ -229,3 +229,103 @@ fn sphinx_export_shards_mirrors_and_escapes() {
         assert_eq!(mode & 0o111, 0o111, "{script} is executable");
     }
 }
+
+/// An index on disk whose stored text is damaged past its first documents.
+fn damaged_index(dir: &Path) -> Index {
+    let index = Index::create(dir).unwrap();
+    let mut writer = index.writer().unwrap();
+    for i in 0..2000 {
+        let body = format!(
+            "documento {i} {}",
+            "parole diverse ogni volta ".repeat(20 + i % 7)
+        );
+        writer
+            .add(&Document::new(format!("/d/{i}.txt"), format!("t{i}"), body))
+            .unwrap();
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "store") {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle..middle + 4096].fill(0xAB);
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    Index::open(dir).unwrap()
+}
+
+#[test]
+fn a_failed_export_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = damaged_index(&dir.path().join("idx"));
+    let parent = dir.path().join("exports");
+    std::fs::create_dir(&parent).unwrap();
+    let out = parent.join("os");
+    let failed = opensearch::export(&index, &out, &opensearch::Export::default());
+    assert!(failed.is_err(), "{failed:?}");
+    let failed = sphinx::export(&index, &parent.join("sx"), &sphinx::Export::default());
+    assert!(failed.is_err(), "{failed:?}");
+    let left: Vec<_> = std::fs::read_dir(&parent).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn what_a_killed_export_left_is_removed_and_an_empty_folder_is_taken() {
+    let index = sample_index();
+    let dir = tempfile::tempdir().unwrap();
+    // A process id no process has (above the kernel's limit).
+    let leftover = dir.path().join(".os.cerca-export-999999999");
+    std::fs::create_dir(&leftover).unwrap();
+    std::fs::write(leftover.join("bulk-00001.ndjson"), "half").unwrap();
+    let out = dir.path().join("os");
+    std::fs::create_dir(&out).unwrap();
+    let report = opensearch::export(&index, &out, &opensearch::Export::default()).unwrap();
+    assert!(!leftover.exists());
+    assert!(
+        report
+            .files
+            .iter()
+            .all(|file| file.starts_with(&out) && file.exists()),
+        "{:?}",
+        report.files
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["os"]);
+}
+
+#[test]
+fn nodes_without_a_shard_are_refused() {
+    let index = sample_index();
+    let dir = tempfile::tempdir().unwrap();
+    let options = sphinx::Export::default().with_shards(2).with_nodes(4);
+    let error = sphinx::export(&index, &dir.path().join("sx"), &options).unwrap_err();
+    assert!(error.to_string().contains("without a shard"), "{error}");
+    // One more node than shards: the last holds a mirror.
+    let options = sphinx::Export::default().with_shards(2).with_nodes(3);
+    sphinx::export(&index, &dir.path().join("sx"), &options).unwrap();
+}
+
+#[test]
+fn statements_refuse_names_and_limits_sphinx_would_not_take() {
+    let query = sphinx::translate(
+        &cerca_core::query::parse("casa").unwrap(),
+        cerca_core::Operator::All,
+    )
+    .unwrap();
+    for name in ["cerca; SHOW TABLES", "", "1abc", "a b", "shard0", "x\ny"] {
+        assert!(
+            matches!(query.to_sql(name, 10, 0), Err(Error::BadOption { .. })),
+            "{name:?}"
+        );
+    }
+    assert!(query.to_sql("cerca", usize::MAX, 1).is_err());
+    assert!(query.to_sql("cerca", 100_001, 0).is_err());
+    let sql = query.to_sql("cerca", 10, 4990).unwrap();
+    assert!(sql.ends_with(", max_matches = 5000"), "{sql}");
+}

@@ -65,14 +65,19 @@ pub fn run(args: &ExportArgs) -> Result<bool> {
             }
             let report = sphinx::export(&index, out, &options).with_context(doing)?;
             let per_shard: Vec<String> = report.per_shard.iter().map(u64::to_string).collect();
+            // Each shard's count, unless there are too many to read.
+            let per_shard = match per_shard.len() {
+                0..=16 => format!(" ({})", per_shard.join(", ")),
+                _ => String::new(),
+            };
             writeln!(
                 stdout,
-                "exported {} documents to {} in {} shards ({}) on {} nodes: \
+                "exported {} documents to {} in {} shards{} on {} nodes: \
                  run {out}/build.sh, then {out}/start.sh; SphinxQL on {}:{}, index {}",
                 report.documents,
                 out.display(),
                 options.shards,
-                per_shard.join(", "),
+                per_shard,
                 options.nodes,
                 options.host,
                 options.sql_port(0),

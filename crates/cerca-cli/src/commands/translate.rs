@@ -7,6 +7,9 @@ use cerca_core::{query, Error, Operator};
 use crate::args::{Engine, TranslateArgs};
 use crate::{output, QueryError};
 
+/// The most hits OpenSearch and Elasticsearch give one request by default.
+const OPENSEARCH_WINDOW: usize = 10_000;
+
 pub fn run(args: &TranslateArgs) -> Result<bool> {
     let text = &args.query;
     let parse = if args.literal {
@@ -21,12 +24,22 @@ pub fn run(args: &TranslateArgs) -> Result<bool> {
         Operator::All
     };
     let translated = match args.to {
-        Engine::Opensearch => opensearch::translate(&parsed, operator).map(|mut body| {
-            body["size"] = args.limit.into();
-            serde_json::to_string_pretty(&body).unwrap_or_default()
-        }),
+        Engine::Opensearch => {
+            if args.limit > OPENSEARCH_WINDOW {
+                anyhow::bail!(
+                    "-n {}: OpenSearch answers at most {OPENSEARCH_WINDOW} hits per request \
+                     (index.max_result_window); page with search_after instead",
+                    args.limit
+                );
+            }
+            opensearch::translate(&parsed, operator).map(|mut body| {
+                body["size"] = args.limit.into();
+                serde_json::to_string_pretty(&body).unwrap_or_default()
+            })
+        }
         Engine::Sphinx => sphinx::translate(&parsed, operator)
-            .map(|query| format!("{};", query.to_sql(&args.name, args.limit, 0))),
+            .and_then(|query| query.to_sql(&args.name, args.limit, 0))
+            .map(|sql| format!("{sql};")),
     };
     let translated = translated.map_err(|error| -> anyhow::Error {
         match error {

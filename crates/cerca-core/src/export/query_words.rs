@@ -31,8 +31,15 @@ pub(crate) trait Dialect {
     type Out;
 
     /// A word, any of its inflections (surface forms, lower-case; the first as
-    /// written, the others weigh less).
-    fn word(&mut self, variants: &[String], scope: Scope, span: Span) -> Result<Self::Out>;
+    /// written, the others weigh less). `stopword`: cerca matches a
+    /// stopword's exact form, never its stem.
+    fn word(
+        &mut self,
+        variants: &[String],
+        stopword: bool,
+        scope: Scope,
+        span: Span,
+    ) -> Result<Self::Out>;
     /// Words in order, up to `slop` extra positions between them.
     fn phrase(
         &mut self,
@@ -272,7 +279,8 @@ impl<'d, D: Dialect> Translator<'d, D> {
             Ok([token]) => token,
             Err(_) => return self.phrase(text, 0, scope, span),
         };
-        if !keep && self.stopwords.contains_term(&term) {
+        let stopword = self.stopwords.contains_term(&term);
+        if !keep && stopword {
             return Ok(None);
         }
         let mut stems = vec![term];
@@ -284,7 +292,9 @@ impl<'d, D: Dialect> Translator<'d, D> {
                 variants.push(variant);
             }
         }
-        self.dialect.word(&variants, scope, span).map(Some)
+        self.dialect
+            .word(&variants, stopword, scope, span)
+            .map(Some)
     }
 
     /// Words in order; stopwords included (the engines index them, or keep
@@ -308,7 +318,7 @@ impl<'d, D: Dialect> Translator<'d, D> {
             [] => Ok(None),
             [one] => self
                 .dialect
-                .word(std::slice::from_ref(&one.text), scope, span)
+                .word(std::slice::from_ref(&one.text), one.stopword, scope, span)
                 .map(Some),
             _ => self.dialect.phrase(&words, slop, scope, span).map(Some),
         }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::export::document_id;
-use crate::export::files::{new_folder, write_file, CountingFile};
+use crate::export::files::{write_file, CountingFile, Staging};
 use crate::{Document, Index};
 
 /// How to export an index for OpenSearch or Elasticsearch.
@@ -88,13 +88,14 @@ pub struct ExportReport {
 /// sends them with curl). Documents are read one at a time.
 pub fn export(index: &Index, out: &Path, options: &Export) -> Result<ExportReport> {
     check_options(out, options)?;
-    new_folder(out)?;
+    let staging = Staging::begin(out)?;
+    let dir = staging.dir().to_path_buf();
     let mut report = ExportReport::default();
+    let mut names = Vec::new();
     let body = super::index_body(options.shards, options.replicas);
     let settings = serde_json::to_string_pretty(&body).unwrap_or_default();
-    report
-        .files
-        .push(write_file(out, "settings.json", &settings, false)?);
+    write_file(&dir, "settings.json", &settings, false)?;
+    names.push("settings.json".to_owned());
     let mut current: Option<CountingFile> = None;
     let mut line = Vec::new();
     report.documents = index.for_each_document(|document| {
@@ -105,34 +106,32 @@ pub fn export(index: &Index, out: &Path, options: &Export) -> Result<ExportRepor
         });
         if full {
             if let Some(file) = current.take() {
-                finish(file, &mut report)?;
+                finish(file, &mut report, &mut names)?;
             }
         }
         let file = match &mut current {
             Some(file) => file,
             None => {
-                let name = format!("bulk-{:05}.ndjson", report.files.len());
-                current.insert(CountingFile::create(out.join(name))?)
+                let name = format!("bulk-{:05}.ndjson", names.len());
+                current.insert(CountingFile::create(dir.join(name))?)
             }
         };
         file.write(&line)
     })?;
     if let Some(file) = current.take() {
-        finish(file, &mut report)?;
+        finish(file, &mut report, &mut names)?;
     }
-    report.files.push(write_file(
-        out,
-        "load.sh",
-        &load_script(&options.index_name),
-        true,
-    )?);
+    write_file(&dir, "load.sh", &load_script(&options.index_name), true)?;
+    names.push("load.sh".to_owned());
+    report.files = names.iter().map(|name| staging.out().join(name)).collect();
+    staging.finish()?;
     Ok(report)
 }
 
-fn finish(file: CountingFile, report: &mut ExportReport) -> Result<()> {
-    let (path, bytes) = file.finish()?;
+fn finish(file: CountingFile, report: &mut ExportReport, names: &mut Vec<String>) -> Result<()> {
+    let (name, bytes) = file.finish()?;
     report.data_bytes += bytes;
-    report.files.push(path);
+    names.push(name);
     Ok(())
 }
 
@@ -180,8 +179,8 @@ pub(crate) fn bulk_lines(out: &mut Vec<u8>, index_name: &str, document: &Documen
     out.push(b'\n');
 }
 
-/// An instant as RFC 3339 with nanoseconds (what `date_nanos` takes), or
-/// the epoch for one out of its range.
+/// An instant as RFC 3339 with nanoseconds (the engines keep milliseconds),
+/// or the epoch for one out of its range.
 fn rfc3339(instant: std::time::SystemTime) -> String {
     let format = time::format_description::well_known::Rfc3339;
     time::OffsetDateTime::from(instant)

@@ -75,7 +75,8 @@ pub fn index_body(shards: u32, replicas: u32) -> Value {
                 "title": text,
                 "body": text,
                 "date": { "type": "date", "format": "strict_date_optional_time||epoch_millis" },
-                "modified": { "type": "date_nanos" },
+                // `date`, not `date_nanos`: files older than 1970 exist.
+                "modified": { "type": "date" },
                 "kind": { "type": "keyword" },
                 "size": { "type": "long" }
             }

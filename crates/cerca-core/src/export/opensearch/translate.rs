@@ -50,7 +50,8 @@ impl QueryDsl {
 impl Dialect for QueryDsl {
     type Out = Value;
 
-    fn word(&mut self, variants: &[String], scope: Scope, _: Span) -> Result<Value> {
+    // Stopwords are not stemmed by the mapping's analyzer (`keyword_marker`).
+    fn word(&mut self, variants: &[String], _: bool, scope: Scope, _: Span) -> Result<Value> {
         Ok(Self::per_field(scope, |field| {
             let matches: Vec<Value> = variants
                 .iter()
@@ -104,7 +105,8 @@ impl Dialect for QueryDsl {
     fn path(&mut self, pattern: &str, _: Span) -> Result<Value> {
         // cerca's own regex (anchored, `(?is)` aside) is valid Lucene
         // syntax: `.` matches newlines there too, and case is a parameter.
-        let regex = path_regex(pattern).unwrap_or_default();
+        // `"` is not special to cerca's regexes, but it is to Lucene's.
+        let regex = path_regex(pattern).unwrap_or_default().replace('"', "\\\"");
         let regex = regex.strip_prefix("(?is)").unwrap_or(&regex);
         Ok(json!({ "regexp": { "path": {
             "value": regex, "flags": "NONE", "case_insensitive": true
@@ -173,6 +175,11 @@ fn weight(factor: f32) -> Value {
 /// counts a month as 30 days and a year as 365, so in hours).
 fn date_point(point: DatePoint) -> String {
     match point {
+        // Years past 9999 do not parse as dates: milliseconds since 1970 do.
+        DatePoint::Day(day) if !(0..=9999).contains(&day.year) => {
+            let millis = (i64::from(day.year) - 1970).saturating_mul(31_556_952_000);
+            millis.to_string()
+        }
         DatePoint::Day(day) => format!("{:04}-{:02}-{:02}", day.year, day.month, day.day),
         DatePoint::Ago { amount, unit } => {
             format!("now-{}h", crate::search::compile::ago_hours(amount, unit))

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::export::files::{new_folder, write_file, CountingFile};
+use crate::export::files::{io_error, write_file, CountingFile, Staging};
 use crate::export::{document_id, ELIDED_WORDS};
 use crate::Index;
 
@@ -129,15 +129,16 @@ pub struct ExportReport {
 /// shard `id % shards` ([`document_id`]).
 pub fn export(index: &Index, out: &Path, options: &Export) -> Result<ExportReport> {
     check_options(out, options)?;
-    new_folder(out)?;
-    let out = out.canonicalize().map_err(Error::io(out))?;
+    let staging = Staging::begin(out)?;
+    let dir = staging.dir().to_path_buf();
     let mut report = ExportReport {
         per_shard: vec![0; options.shards as usize],
         ..ExportReport::default()
     };
+    let mut names = Vec::new();
     let mut shards = Vec::new();
     for shard in 0..options.shards {
-        let mut file = CountingFile::create(out.join(format!("shard-{shard}.xml")))?;
+        let mut file = CountingFile::create(dir.join(format!("shard-{shard}.xml")))?;
         file.write(HEADER.as_bytes())?;
         shards.push(file);
     }
@@ -151,38 +152,51 @@ pub fn export(index: &Index, out: &Path, options: &Export) -> Result<ExportRepor
     })?;
     for mut file in shards {
         file.write(FOOTER.as_bytes())?;
-        report.files.push(file.finish()?.0);
+        names.push(file.finish()?.0);
     }
     for node in 0..options.nodes {
-        let config = node_config(&out, options, node);
+        let config = node_config(staging.out(), options, node);
         let name = format!("node-{node}.conf");
-        report.files.push(write_file(&out, &name, &config, false)?);
-        std::fs::create_dir_all(out.join(format!("data/node-{node}")))
-            .map_err(Error::io(out.join("data")))?;
+        write_file(&dir, &name, &config, false)?;
+        names.push(name);
+        let data = dir.join(format!("data/node-{node}"));
+        std::fs::create_dir_all(&data).map_err(io_error(&data))?;
     }
     for (name, script) in scripts(options) {
-        report.files.push(write_file(&out, name, &script, true)?);
+        write_file(&dir, name, &script, true)?;
+        names.push(name.to_owned());
     }
+    report.files = names.iter().map(|name| staging.out().join(name)).collect();
+    staging.finish()?;
     Ok(report)
 }
 
+/// Whether Sphinx takes `name` as an index name: a letter, then letters,
+/// digits and `_`; not `shard…`, the names of the shards.
+pub(crate) fn is_index_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with("shard")
+}
+
 fn check_options(out: &Path, options: &Export) -> Result<()> {
-    let name_ok = |name: &str| {
-        !name.is_empty()
-            && name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
     let last_port = u32::from(options.first_port) + 2 * options.nodes.max(1) - 1;
     let out_text = out.to_string_lossy();
-    let reason = if !name_ok(&options.index_name) || options.index_name.starts_with("shard") {
+    let reason = if !is_index_name(&options.index_name) {
         format!(
             "{:?} is not an index name Sphinx takes (a letter, then letters, digits, `_`; not `shard…`)",
             options.index_name
         )
     } else if options.shards == 0 || options.nodes == 0 {
         "a cluster needs at least one shard and one node".into()
-    } else if options.shards > 1024 || options.nodes > 1024 {
-        "at most 1024 shards and 1024 nodes".into()
+    } else if options.shards > 1024 {
+        "at most 1024 shards".into()
+    } else if options.nodes > options.shards.max(1) + 1 {
+        format!(
+            "{} nodes for {} shards would leave nodes without a shard (each shard is on one node and mirrored on the next)",
+            options.nodes, options.shards
+        )
     } else if options.first_port == 0 || last_port > u32::from(u16::MAX) {
         format!(
             "the ports from {} to {last_port} are not all valid ports",
@@ -211,6 +225,28 @@ fn elision_filter() -> String {
     format!("(?i)\\b({})['\u{2019}] =>", ELIDED_WORDS.join("|"))
 }
 
+/// cerca's words hold `.` and `:` between letters (`www.debian.org`,
+/// `path:foo`) and `.`, `,`, `;` between digits (`3.0`, `3,14`), as Unicode
+/// word breaking says; Sphinx's characters cannot depend on their
+/// neighbours, so these become `_`, a letter of the `charset_table`. Twice:
+/// a replacement takes the letters on both sides, so `a.b.c` needs two.
+/// (Queries go through them too.)
+fn word_joins() -> String {
+    let joins = [
+        "(\\pL)[.:](\\pL) => \\1_\\2",
+        "(\\pN)[.,;](\\pN) => \\1_\\2",
+    ];
+    let mut lines = String::new();
+    for _ in 0..2 {
+        for join in joins {
+            lines.push_str(&format!("    regexp_filter = {join}\n"));
+        }
+    }
+    // Queries go through these filters too: a boost (`word^1.5`) keeps its point.
+    lines.push_str("    regexp_filter = \\^(\\pN+)_(\\pN) => ^\\1.\\2\n");
+    lines
+}
+
 fn node_config(out: &Path, options: &Export, node: u32) -> String {
     let out = out.display();
     let mut config = format!(
@@ -226,9 +262,13 @@ fn node_config(out: &Path, options: &Export, node: u32) -> String {
              \x20   docinfo = extern\n    dict = keywords\n    morphology = libstemmer_italian\n\
              \x20   min_stemming_len = 1\n\
              \x20   index_exact_words = 1\n    min_prefix_len = 1\n    global_idf = {out}/global.idf\n\
-             \x20   regexp_filter = {}\n    charset_table = {}\n}}\n\n",
+             \x20   regexp_filter = {}\n{}    charset_table = {}\n    ngram_len = 1\n    ngram_chars = {}\n\
+             \x20   ignore_chars = {}\n}}\n\n",
             elision_filter(),
+            word_joins(),
             super::charset_table(),
+            super::ngram_chars(),
+            super::ignore_chars(),
         );
     }
     if node == 0 {

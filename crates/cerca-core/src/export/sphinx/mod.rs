@@ -7,7 +7,7 @@
 //! | cerca | here |
 //! |---|---|
 //! | elision, both apostrophes | `regexp_filter` removing [`ELIDED_WORDS`](super::ELIDED_WORDS) and the apostrophe |
-//! | lower case, accents folded | an explicit `charset_table` (Latin, Greek, Cyrillic letters; digits) |
+//! | Unicode words: letters of every script, digits; `www.debian.org`, `3.0`, `nome_file` one word | an explicit `charset_table` (each letter lower case, accents folded), ideographs as words of their own (`ngram_chars`), combining accents dropped (`ignore_chars`), and `regexp_filter`s joining letters around `.` and `:`, digits around `.`, `,` and `;` |
 //! | Snowball Italian | `morphology = libstemmer_italian`, `min_stemming_len = 1` |
 //! | stopwords indexed (phrases stay exact), left out of a query's bag of words | no `stopwords` in the index; [`translate`] leaves them out as cerca does |
 //! | prefix words on word forms | `dict = keywords`, `index_exact_words = 1`, `min_prefix_len = 1` |
@@ -26,4 +26,4 @@ mod xmlpipe;
 
 pub use config::{export, Export, ExportReport};
 pub use translate::{translate, SphinxQuery};
-pub use xmlpipe::charset_table;
+pub use xmlpipe::{charset_table, ignore_chars, ngram_chars};

@@ -3,7 +3,7 @@
 
 use cerca_query::{DateField, DatePoint, DateRange, Node, Span, TextField};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::query_words::{Dialect, PhraseWord, Scope, Translator};
 use crate::export::{day_seconds, instant_seconds, Untranslatable};
 use crate::Operator;
@@ -32,7 +32,7 @@ impl SphinxQuery {
     /// # fn main() -> cerca_core::Result<()> {
     /// let query = sphinx::translate(&parse("esercitazione ext:pdf")?, Operator::All)?;
     /// assert_eq!(
-    ///     query.to_sql("cerca", 10, 0),
+    ///     query.to_sql("cerca", 10, 0)?,
     ///     "SELECT id, path, title, WEIGHT() AS relevance FROM cerca \
     ///      WHERE MATCH('@(title,body) (esercitazione | esercitaziona | esercitaziono)') \
     ///      AND kind = 'pdf' ORDER BY relevance DESC, id ASC LIMIT 0, 10 \
@@ -40,7 +40,22 @@ impl SphinxQuery {
     /// );
     /// # Ok(()) }
     /// ```
-    pub fn to_sql(&self, index: &str, limit: usize, offset: usize) -> String {
+    pub fn to_sql(&self, index: &str, limit: usize, offset: usize) -> Result<String> {
+        if !super::config::is_index_name(index) {
+            return Err(Error::BadOption {
+                option: "index name",
+                reason: format!("{index:?} is not an index name Sphinx takes (a letter, then letters, digits, `_`)"),
+            });
+        }
+        let last = offset
+            .checked_add(limit)
+            .filter(|last| *last <= MAX_MATCHES);
+        let Some(last) = last else {
+            return Err(Error::BadOption {
+                option: "limit and offset",
+                reason: format!("a statement reaches at most hit {MAX_MATCHES} (offset {offset} + limit {limit})"),
+            });
+        };
         let mut conditions = Vec::new();
         if !self.matching.is_empty() {
             conditions.push(format!("MATCH({})", sql_string(&self.matching)));
@@ -59,9 +74,17 @@ impl SphinxQuery {
         sql.push_str(&format!(
             " ORDER BY {order} LIMIT {offset}, {limit} OPTION ranker = expr('10000*bm25a(1.2,0.75)'), global_idf = 1"
         ));
-        sql
+        // Sphinx keeps the best 1,000 matches unless told otherwise.
+        if last > 1000 {
+            sql.push_str(&format!(", max_matches = {last}"));
+        }
+        Ok(sql)
     }
 }
+
+/// The furthest hit a statement may ask for (offset + limit): each is kept in
+/// memory by every node until the end of the query.
+pub const MAX_MATCHES: usize = 100_000;
 
 /// `query` for Sphinx, finding what cerca finds (in script mode) as far as
 /// Sphinx can: an [`Untranslatable`] error names what it cannot (fuzzy
@@ -69,7 +92,9 @@ impl SphinxQuery {
 /// excluded words).
 pub fn translate(query: &Node, operator: Operator) -> Result<SphinxQuery> {
     let translated = Translator::new(&mut SphinxQl, operator).translate(query)?;
-    let clause = translated.unwrap_or_default();
+    // Nothing to search for (only punctuation, only excluded stopwords):
+    // nothing is found, as in cerca; an empty MATCH would find everything.
+    let clause = translated.unwrap_or_else(|| Clause::filter("id = 0".into()));
     let matching = match clause.text {
         Some(text) => format!("@(title,body) {text}"),
         None => String::new(),
@@ -124,6 +149,14 @@ fn scoped(scope: Scope, text: String) -> String {
     }
 }
 
+/// A word, by its exact form (`=della`: `index_exact_words`) if `exact`.
+fn exact_if(exact: bool, word: &str) -> String {
+    match exact {
+        true => format!("={}", escaped(word)),
+        false => escaped(word),
+    }
+}
+
 /// A word as Sphinx reads it: the analysis gives letters and digits only,
 /// but a word Sphinx would take as an operator is escaped all the same.
 fn escaped(word: &str) -> String {
@@ -140,8 +173,17 @@ fn escaped(word: &str) -> String {
 impl Dialect for SphinxQl {
     type Out = Clause;
 
-    fn word(&mut self, variants: &[String], scope: Scope, _: Span) -> Result<Clause> {
-        let words: Vec<String> = variants.iter().map(|word| escaped(word)).collect();
+    fn word(
+        &mut self,
+        variants: &[String],
+        stopword: bool,
+        scope: Scope,
+        _: Span,
+    ) -> Result<Clause> {
+        let words: Vec<String> = variants
+            .iter()
+            .map(|word| exact_if(stopword, word))
+            .collect();
         let text = match words.as_slice() {
             [one] => one.clone(),
             _ => format!("({})", words.join(" | ")),
@@ -154,10 +196,7 @@ impl Dialect for SphinxQl {
         // cerca never stems one: `"della città"` must not find `delle città`.
         let words: Vec<String> = words
             .iter()
-            .map(|word| match word.stopword {
-                true => format!("={}", escaped(&word.text)),
-                false => escaped(&word.text),
-            })
+            .map(|word| exact_if(word.stopword, &word.text))
             .collect();
         let phrase = format!("\"{}\"", words.join(" "));
         // Sphinx's `~N` is a window of the words' count plus N - 1 words,

@@ -75,9 +75,12 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
-/// Sphinx's `charset_table`: digits, and the letters of the Latin, Greek and
-/// Cyrillic scripts, each mapped to its lower-case form without accents (as
-/// cerca folds them). Every other character separates words.
+/// Sphinx's `charset_table`: digits and letters of every alphabetic script
+/// up to U+1FFF (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic
+/// scripts, Thai, Georgian…), Hangul syllables, and `_` (it joins words in
+/// cerca, as in Unicode); each cased letter mapped to its lower-case form
+/// without accents (as cerca folds them). Every other character separates
+/// words, but [`ngram_chars`]'s and [`ignore_chars`]'s.
 ///
 /// ```
 /// let table = cerca_core::export::sphinx::charset_table();
@@ -85,37 +88,66 @@ fn push_escaped(out: &mut String, text: &str) {
 /// assert!(table.contains("U+41->U+61"), "A is read as a");
 /// ```
 pub fn charset_table() -> String {
-    let ranges = [
-        ('0', '9'),
-        ('A', 'Z'),
-        ('a', 'z'),
-        ('\u{c0}', '\u{24f}'),
-        ('\u{370}', '\u{3ff}'),
-        ('\u{400}', '\u{4ff}'),
-    ];
+    let scanned = ('0'..='9')
+        .chain('A'..='Z')
+        .chain(std::iter::once('_'))
+        .chain('a'..='z')
+        .chain('\u{c0}'..='\u{1fff}')
+        .chain('\u{ac00}'..='\u{d7a3}');
     let mut entries = Vec::new();
-    for (first, last) in ranges {
-        for c in first..=last {
-            if !c.is_alphanumeric() {
-                continue;
-            }
-            let lower: String = c.to_lowercase().collect();
-            let folded = fold_accents(&lower);
-            let mut chars = folded.chars();
-            let target = match (chars.next(), chars.next()) {
-                (Some(one), None) => one,
-                // `ß`, `İ`: no single letter to fold to; kept as written.
-                _ => c,
-            };
-            entries.push(if target == c {
-                format!("U+{:X}", u32::from(c))
-            } else {
-                format!("U+{:X}->U+{:X}", u32::from(c), u32::from(target))
+    // Characters read as themselves, in runs of consecutive ones.
+    let mut run: Option<(char, char)> = None;
+    let flush = |run: &mut Option<(char, char)>, entries: &mut Vec<String>| {
+        if let Some((first, last)) = run.take() {
+            entries.push(match first == last {
+                true => format!("U+{:X}", u32::from(first)),
+                false => format!("U+{:X}..U+{:X}", u32::from(first), u32::from(last)),
             });
         }
+    };
+    for c in scanned {
+        // Combining accents are `ignore_chars` (one, U+345, is alphabetic).
+        if !(c.is_alphanumeric() || c == '_') || ('\u{300}'..='\u{36f}').contains(&c) {
+            flush(&mut run, &mut entries);
+            continue;
+        }
+        let lower: String = c.to_lowercase().collect();
+        let folded = fold_accents(&lower);
+        let mut chars = folded.chars();
+        let target = match (chars.next(), chars.next()) {
+            (Some(one), None) => one,
+            // `ß`, `İ`: no single letter to fold to; kept as written.
+            _ => c,
+        };
+        if target == c {
+            match &mut run {
+                Some((_, last)) if u32::from(*last) + 1 == u32::from(c) => *last = c,
+                _ => {
+                    flush(&mut run, &mut entries);
+                    run = Some((c, c));
+                }
+            }
+        } else {
+            flush(&mut run, &mut entries);
+            entries.push(format!("U+{:X}->U+{:X}", u32::from(c), u32::from(target)));
+        }
     }
+    flush(&mut run, &mut entries);
     // One entry per line (`\` continues a value in Sphinx's configuration).
     entries.join(", \\\n    ")
+}
+
+/// Characters each indexed as a word of its own (Sphinx's `ngram_chars`, with
+/// `ngram_len = 1`): Chinese and Japanese ideographs and kana, which cerca's
+/// Unicode word breaking also takes one by one.
+pub fn ngram_chars() -> &'static str {
+    "U+3040..U+30FF, U+3400..U+4DBF, U+4E00..U+9FFF, U+F900..U+FAFF"
+}
+
+/// Characters dropped from words (Sphinx's `ignore_chars`): combining accents
+/// (`e` + U+0301 is read as `e`, as cerca folds `é`), the soft hyphen.
+pub fn ignore_chars() -> &'static str {
+    "U+AD, U+300..U+36F"
 }
 
 #[cfg(test)]
@@ -140,17 +172,36 @@ mod tests {
         assert!(out.len() < MAX_BODY_BYTES + 1000);
     }
 
+    /// The characters an entry of the table covers.
+    fn covered(entry: &str) -> Vec<u32> {
+        let source = entry.split("->").next().unwrap_or(entry);
+        let code =
+            |text: &str| u32::from_str_radix(text.trim().trim_start_matches("U+"), 16).unwrap();
+        match source.split_once("..") {
+            Some((first, last)) => (code(first)..=code(last)).collect(),
+            None => vec![code(source)],
+        }
+    }
+
     #[test]
-    fn every_character_is_mapped_once() {
+    fn every_character_is_mapped_once_and_ignored_ones_are_not() {
         let table = charset_table();
-        let mut sources: Vec<&str> = table
-            .split(", \\\n    ")
-            .map(|entry| entry.split("->").next().unwrap_or(entry))
-            .collect();
+        let mut sources: Vec<u32> = table.split(", \\\n    ").flat_map(covered).collect();
         let all = sources.len();
         sources.sort();
         sources.dedup();
         assert_eq!(all, sources.len());
+        for entry in ignore_chars().split(", ").chain(ngram_chars().split(", ")) {
+            for c in covered(entry) {
+                assert!(sources.binary_search(&c).is_err(), "U+{c:X} twice");
+            }
+        }
         assert!(table.contains("U+C8->U+65"), "È is read as e");
+        for letter in ['م', 'ש', 'ж', 'ก', 'अ', '_', '한'] {
+            assert!(
+                sources.binary_search(&u32::from(letter)).is_ok(),
+                "{letter}"
+            );
+        }
     }
 }
