@@ -10,6 +10,7 @@ use crate::read::{FoundFile, ReadFile};
 /// The path is the document's identity: adding a document whose path is
 /// already indexed replaces the old one.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Document {
     /// The file's path, stored exactly (byte for byte).
     pub path: PathBuf,

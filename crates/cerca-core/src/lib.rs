@@ -21,6 +21,25 @@
 //! # Ok(()) }
 //! ```
 
+/// Builder-style setters for an options struct whose fields are public but
+/// which cannot be built with a literal outside this crate (it is
+/// `#[non_exhaustive]`, so that it may grow): `with_FIELD(value)` for each
+/// field named.
+macro_rules! with_setters {
+    ($type:ty { $($setter:ident => $field:ident: $value:ty),* $(,)? }) => {
+        impl $type {
+            $(
+                #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ").")]
+                #[must_use]
+                pub fn $setter(mut self, $field: $value) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 pub mod analysis;
 mod document;
 mod error;
@@ -45,6 +64,10 @@ pub use sync::{
 
 /// The query language, re-exported for programs that parse queries themselves.
 pub use cerca_query as query;
+
+/// The search library cerca is built on, re-exported so that a program using
+/// [`analysis`] with its own tantivy schema gets the version cerca uses.
+pub use tantivy;
 
 /// The README's Rust examples, compiled and run as doc-tests.
 #[cfg(doctest)]

@@ -27,6 +27,7 @@ pub const PRE_ANALYZED: &str = "cerca_pre_analyzed";
 
 /// A text's terms and word forms, as [`PreAnalyzedTokenizer`] reads them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PreAnalyzed {
     /// The stemmed terms, one piece per position, separated by spaces.
     pub terms: String,

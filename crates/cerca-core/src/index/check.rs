@@ -22,6 +22,7 @@ const MAX_LISTED: usize = 20;
 
 /// What [`Index::check`] found. The index is sound when [`CheckReport::is_sound`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// The index directory.
     pub path: PathBuf,

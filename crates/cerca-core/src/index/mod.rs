@@ -498,6 +498,7 @@ fn merge_policy() -> tantivy::merge_policy::LogMergePolicy {
 
 /// What the index remembers of a file, to tell whether it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StoredFile {
     /// The document's path.
     pub path: PathBuf,

@@ -47,6 +47,7 @@ pub const DEFAULT_MAX_MEMORY: u64 = 1024 * 1024 * 1024;
 /// be stopped nor limited in memory from outside, so it relies on the formats' own limits
 /// (see each module) and on the text cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadLimits {
     /// Files bigger than this many bytes are not read ([`ReadError::TooLarge`]).
     pub max_file_size: u64,
@@ -72,8 +73,16 @@ impl Default for ReadLimits {
     }
 }
 
+with_setters!(ReadLimits {
+    with_max_file_size => max_file_size: u64,
+    with_max_text_bytes => max_text_bytes: u64,
+    with_max_time => max_time: Duration,
+    with_max_memory => max_memory: u64,
+});
+
 /// What reading a file gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadFile {
     /// Title, body and date.
     pub extracted: Extracted,

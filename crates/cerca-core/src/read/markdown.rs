@@ -60,6 +60,7 @@ pub fn extract_markdown(text: &str) -> Extracted {
 
 /// What the front matter declares.
 #[derive(Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FrontMatter {
     /// The `title` key, whitespace-collapsed, if not empty.
     pub title: Option<String>,

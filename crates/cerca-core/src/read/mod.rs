@@ -89,6 +89,7 @@ pub use self::worker::{serve_worker, serve_worker_with, WorkerCommand, WorkerErr
 
 /// What a file yields for the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Extracted {
     /// The document's title, if the format gives one or one could be derived from the text.
     pub title: Option<String>,
@@ -96,6 +97,39 @@ pub struct Extracted {
     pub body: String,
     /// The document's date (publication date for articles), if it declares one.
     pub date: Option<time::Date>,
+}
+
+impl Extracted {
+    /// What a file yields: this text, without title or date.
+    ///
+    /// ```
+    /// use cerca_core::read::Extracted;
+    ///
+    /// let extracted = Extracted::new("Il testo").with_title("Titolo");
+    /// assert_eq!(extracted.title.as_deref(), Some("Titolo"));
+    /// assert_eq!(extracted.date, None);
+    /// ```
+    pub fn new(body: impl Into<String>) -> Extracted {
+        Extracted {
+            title: None,
+            body: body.into(),
+            date: None,
+        }
+    }
+
+    /// With this title.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Extracted {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// With this date.
+    #[must_use]
+    pub fn with_date(mut self, date: time::Date) -> Extracted {
+        self.date = Some(date);
+        self
+    }
 }
 
 /// Per-kind text extraction: each format of [`Extractors::default()`] implements it, and
@@ -111,7 +145,7 @@ pub struct Extracted {
 ///     }
 ///     fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
 ///         let text = cerca_core::read::decode::decode(bytes);
-///         Ok(Extracted { title: None, body: text.replace(',', " "), date: None })
+///         Ok(Extracted::new(text.replace(',', " ")))
 ///     }
 /// }
 ///

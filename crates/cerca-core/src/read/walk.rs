@@ -15,6 +15,7 @@ use super::{kind_of, Extractors, ReadError, SkipReason, DEFAULT_MAX_FILE_SIZE, I
 /// How to walk a root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct WalkOptions {
     /// Also walk hidden files and folders (name starting with `.`). Default: `false`.
     pub hidden: bool,
@@ -55,8 +56,18 @@ impl Default for WalkOptions {
     }
 }
 
+with_setters!(WalkOptions {
+    with_hidden => hidden: bool,
+    with_follow_symlinks => follow_symlinks: bool,
+    with_include => include: Vec<String>,
+    with_exclude => exclude: Vec<String>,
+    with_max_file_size => max_file_size: u64,
+    with_ignore_files => ignore_files: bool,
+});
+
 /// A file found by the walk, with its metadata (not read yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FoundFile {
     /// Its path: the canonical root joined with the path relative to it (not UTF-8
     /// necessarily: display it with `path.display()`).
@@ -137,6 +148,7 @@ fn change_time_and_inode(_metadata: &fs::Metadata) -> Option<(SystemTime, u64)> 
 
 /// What the walk reports, in file-name order within each folder.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum WalkEvent {
     /// A file to read with [`read_file`](super::read_file).
     File(FoundFile),

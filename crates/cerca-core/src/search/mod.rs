@@ -28,6 +28,7 @@ use snippet::Highlighter;
 
 /// How words written side by side combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Operator {
     /// Every word must match (`esercitazione militare` = both). When no
     /// document has them all and [`SearchOptions::relax`] is set, the search
@@ -41,6 +42,7 @@ pub enum Operator {
 
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// Best match first.
     #[default]
@@ -55,6 +57,7 @@ pub enum SortOrder {
 
 /// What to search and how to return it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SearchOptions {
     /// How many hits to return (any number: a page never holds more hits
     /// than the index has documents).
@@ -96,8 +99,20 @@ impl Default for SearchOptions {
     }
 }
 
+with_setters!(SearchOptions {
+    with_limit => limit: usize,
+    with_offset => offset: usize,
+    with_operator => operator: Operator,
+    with_sort => sort: SortOrder,
+    with_detail => detail: HitDetail,
+    with_within => within: Vec<PathBuf>,
+    with_relax => relax: bool,
+    with_semantic => semantic: Option<SemanticSearch>,
+});
+
 /// How much of each hit's document a search reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum HitDetail {
     /// Path, date, modification time and size, from the index's columns. No
     /// stored text is read, which is most of the cost of a long list of
@@ -113,6 +128,7 @@ pub enum HitDetail {
 
 /// The answer to a search.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SearchResults {
     /// The requested page of hits.
     pub hits: Vec<Hit>,
@@ -124,6 +140,7 @@ pub struct SearchResults {
 
 /// One matching document.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Hit {
     /// 1-based rank in the whole result list (offset included).
     pub rank: usize,

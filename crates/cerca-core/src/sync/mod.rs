@@ -57,6 +57,7 @@ use state::{Known, KnownFiles, Outcome, RootsFile};
 
 /// How to sync (which files to read belongs to each [`Root`]).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SyncOptions {
     /// Commit after reading this many bytes…
     pub commit_every_bytes: u64,
@@ -84,6 +85,14 @@ impl Default for SyncOptions {
         }
     }
 }
+
+with_setters!(SyncOptions {
+    with_commit_every_bytes => commit_every_bytes: u64,
+    with_commit_every => commit_every: Duration,
+    with_wait_for_lock => wait_for_lock: bool,
+    with_interrupt => interrupt: Option<Arc<AtomicBool>>,
+    with_threads => threads: Option<usize>,
+});
 
 /// Keeps an index in step with its roots (folders, or single files).
 ///

@@ -10,6 +10,7 @@ use crate::read::SkipReason;
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SyncReport {
     pub added: usize,
     pub updated: usize,

@@ -48,6 +48,7 @@ const STATE_FORMAT: u32 = 1;
 /// The options belong to the root: every later sync walks it with them, until
 /// the root is given again with others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Root {
     /// The root's canonical path (any path the OS accepts: not UTF-8 necessarily).
     #[serde(with = "path_repr")]
@@ -74,6 +75,7 @@ impl Root {
 
 /// A root as the index records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RootStatus {
     /// The root and its options.
     pub root: Root,
