@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+#[cfg(feature = "files")]
 use crate::read::{FoundFile, ReadFile};
 
 /// A file to index.
@@ -55,6 +56,7 @@ impl Document {
     }
 }
 
+#[cfg(feature = "files")]
 impl Document {
     /// The document for a file found by [`walk`](crate::read::walk) and read by
     /// [`read_file`](crate::read::read_file). Without a title of its own, the

@@ -58,9 +58,10 @@ pub use search::{
 };
 pub use semantic::{Embedder, SemanticSearch, SemanticStatus};
 pub use sync::{
-    NoProgress, Root, RootStatus, SyncOptions, SyncProgress, SyncReport, Syncer,
-    COARSE_RACY_WINDOW, RACY_WINDOW,
+    NoProgress, Root, RootStatus, SyncProgress, SyncReport, COARSE_RACY_WINDOW, RACY_WINDOW,
 };
+#[cfg(feature = "files")]
+pub use sync::{SyncOptions, Syncer};
 
 /// The query language, re-exported for programs that parse queries themselves.
 pub use cerca_query as query;

@@ -30,6 +30,7 @@ pub(crate) use convert::{
     datetime, datetime_to_day, day_to_datetime, nanos, path_bytes, path_from_bytes, system_time,
 };
 use directory::PrivateDirectory;
+#[cfg(feature = "files")]
 pub(crate) use writer::Freshness;
 pub use writer::IndexWriter;
 

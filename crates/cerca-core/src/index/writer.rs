@@ -13,7 +13,9 @@ use crate::error::Result;
 use crate::Document;
 
 /// How many times a purge waits for tantivy's own merges, and how long each time.
+#[cfg(feature = "files")]
 const PURGE_ATTEMPTS: u32 = 200;
+#[cfg(feature = "files")]
 const PURGE_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What the sync knows of a file besides what a [`Document`] says: enough to
@@ -188,6 +190,7 @@ impl<'a> IndexWriter<'a> {
     }
 
     /// Commits with `payload` saved in tantivy's record of the commit.
+    #[cfg(feature = "files")]
     pub(crate) fn commit_with_payload(&mut self, payload: &str) -> Result<()> {
         let committed = self.exclusive().prepare_commit().and_then(|mut prepared| {
             prepared.set_payload(payload);
@@ -220,6 +223,7 @@ impl<'a> IndexWriter<'a> {
 
     /// Rewrites the segments holding deleted or replaced documents without
     /// them: until then their text is still in the index files.
+    #[cfg(feature = "files")]
     pub(crate) fn purge_deleted(&mut self) -> Result<()> {
         let index = self.index;
         let engine = |e| index.engine_error(e);
@@ -270,6 +274,7 @@ impl<'a> IndexWriter<'a> {
     /// writer exists, and readers use committed segments only): after a
     /// failure, tantivy's own cleanup may still count a dead writer's
     /// segment as alive.
+    #[cfg(feature = "files")]
     pub(crate) fn remove_uncommitted_segments(&self) -> Result<()> {
         let Some(dir) = self.index.path() else {
             return Ok(());

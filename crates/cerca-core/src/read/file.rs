@@ -3,16 +3,12 @@
 //! [`FileReader`](super::FileReader), which sends risky kinds to a worker process instead
 //! of extracting them here.
 
-use std::fs::File;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Duration;
 
-use super::{decode, Budget, ExtractError, Extracted, Extractor, Extractors, FoundFile, ReadError};
-
-/// Default size limit for one file: 64 MiB.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+use super::{decode, open_regular, DEFAULT_MAX_FILE_SIZE, Budget, ExtractError, Extracted, Extractor, Extractors, FoundFile, ReadError};
 
 /// Default cap on the text of one file: 64 MiB.
 ///
@@ -198,23 +194,6 @@ pub(crate) fn load(
         return Err(ReadError::Binary { path: path.clone() });
     }
     Ok(bytes)
-}
-
-/// Opens a file for reading without waiting: a FIFO put in a regular file's
-/// place between the walk and the read would block `open` until a writer came.
-#[cfg(unix)]
-pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // O_NONBLOCK changes nothing for a regular file's reads.
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
-    File::open(path)
 }
 
 /// Extracts here: a panic becomes [`ExtractError::Panicked`], and text over the cap

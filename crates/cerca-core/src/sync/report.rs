@@ -1,5 +1,8 @@
 //! What a sync did, and what it says while it runs.
 
+// Most of it serves the Syncer, which is built with the `files` feature.
+#![cfg_attr(not(feature = "files"), allow(dead_code))]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

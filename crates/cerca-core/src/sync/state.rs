@@ -22,6 +22,9 @@
 //! there. The files are replaced atomically, under the writer lock. An index
 //! in memory keeps them in memory.
 
+// Most of it serves the Syncer, which is built with the `files` feature.
+#![cfg_attr(not(feature = "files"), allow(dead_code))]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
