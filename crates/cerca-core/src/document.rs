@@ -15,7 +15,9 @@ use crate::read::{FoundFile, ReadFile};
 pub struct Document {
     /// The file's path, stored exactly (byte for byte).
     pub path: PathBuf,
+    /// Its title (searchable with `title:`; weighed less than the body).
     pub title: String,
+    /// Its text: what is searched, and what snippets are cut from.
     pub body: String,
     /// The document's own date (a `date` header, front matter, metadata).
     pub date: Option<time::Date>,

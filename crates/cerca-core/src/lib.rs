@@ -21,6 +21,8 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 /// Builder-style setters for an options struct whose fields are public but
 /// which cannot be built with a literal outside this crate (it is
 /// `#[non_exhaustive]`, so that it may grow): `with_FIELD(value)` for each

@@ -147,8 +147,9 @@ pub struct WordForm<'a> {
     pub word: &'a str,
     /// The lower-case word before folding (`esercitazioni`, `città`): what the stemmer takes.
     pub lowercase: &'a str,
-    /// Byte range of the word in the analyzed text (after any elision).
+    /// Where the word starts in the analyzed text, in bytes (after any elision).
     pub offset_from: usize,
+    /// Where it ends (exclusive).
     pub offset_to: usize,
     /// Word position, counting every word.
     pub position: usize,
@@ -164,8 +165,9 @@ pub struct AnalyzedToken<'a> {
     pub word: &'a str,
     /// The lower-case word before folding and stemming (`esercitazioni`, `città`).
     pub lowercase: &'a str,
-    /// Byte range of the word in the analyzed text (after any elision).
+    /// Where the word starts in the analyzed text, in bytes (after any elision).
     pub offset_from: usize,
+    /// Where it ends (exclusive).
     pub offset_to: usize,
     /// Word position, counting every word.
     pub position: usize,
@@ -190,6 +192,7 @@ pub struct WordAnalyzer {
 }
 
 impl WordAnalyzer {
+    /// An analyzer with an empty cache of stems.
     pub fn new() -> Self {
         WordAnalyzer::default()
     }

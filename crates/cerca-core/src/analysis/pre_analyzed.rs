@@ -74,6 +74,7 @@ impl Default for PreAnalyzer {
 }
 
 impl PreAnalyzer {
+    /// An analyzer with an empty cache of stems.
     pub fn new() -> Self {
         PreAnalyzer {
             stemmer: ItalianStemmer::new(),

@@ -256,7 +256,7 @@ impl Index {
                 Error::Io { source, .. } if crate::error::cannot_write(&source) => {
                     Error::ReadOnly {
                         path: dir.to_path_buf(),
-                        reason: source.to_string(),
+                        source: std::sync::Arc::new(source),
                     }
                 }
                 other => other,

@@ -8,7 +8,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Duration;
 
-use super::{decode, open_regular, DEFAULT_MAX_FILE_SIZE, Budget, ExtractError, Extracted, Extractor, Extractors, FoundFile, ReadError};
+use super::{
+    decode, open_regular, Budget, ExtractError, Extracted, Extractor, Extractors, FoundFile,
+    ReadError, DEFAULT_MAX_FILE_SIZE,
+};
 
 /// Default cap on the text of one file: 64 MiB.
 ///

@@ -145,4 +145,3 @@ fn change_time_and_inode(metadata: &fs::Metadata) -> Option<(SystemTime, u64)> {
 fn change_time_and_inode(_metadata: &fs::Metadata) -> Option<(SystemTime, u64)> {
     None
 }
-

@@ -433,9 +433,11 @@ impl Default for Extractors {
         #[cfg(feature = "pdf")]
         extractors.add(Box::new(PdfExtractor), true, isolated);
         #[cfg(feature = "office")]
-        extractors
-            .add(Box::new(DocxExtractor), true, isolated)
-            .add(Box::new(OdtExtractor), true, isolated);
+        extractors.add(Box::new(DocxExtractor), true, isolated).add(
+            Box::new(OdtExtractor),
+            true,
+            isolated,
+        );
         #[cfg(feature = "epub")]
         extractors.add(Box::new(EpubExtractor), true, isolated);
         #[cfg(feature = "rtf")]

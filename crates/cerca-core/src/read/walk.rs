@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::ignore_files::IgnoreRules;
-use super::{kind_of, Extractors, FoundFile, ReadError, SkipReason, WalkOptions, INDEX_MARKER_FILE};
+use super::{
+    kind_of, Extractors, FoundFile, ReadError, SkipReason, WalkOptions, INDEX_MARKER_FILE,
+};
 
 /// What the walk reports, in file-name order within each folder.
 #[derive(Debug)]

@@ -64,7 +64,9 @@ pub struct SearchOptions {
     pub limit: usize,
     /// How many hits to skip first (for paging; past the last hit, none).
     pub offset: usize,
+    /// How words side by side combine: all of them (the default) or any.
     pub operator: Operator,
+    /// The order of hits: best first by default.
     pub sort: SortOrder,
     /// What each hit carries: [`HitDetail::Snippet`] by default.
     pub detail: HitDetail,
@@ -146,12 +148,19 @@ pub struct Hit {
     pub rank: usize,
     /// The BM25 score, when hits are ranked by score.
     pub score: Option<f32>,
+    /// The document's path (its identity in the index).
     pub path: PathBuf,
+    /// Its title (empty with [`HitDetail::Columns`]).
     pub title: String,
+    /// Its own date, if it has one.
     pub date: Option<time::Date>,
+    /// Its file's modification time when it was indexed.
     pub modified: SystemTime,
+    /// Its file's size in bytes when it was indexed.
     pub size: u64,
+    /// Its kind: the lower-case extension, `""` for none (empty with [`HitDetail::Columns`]).
     pub kind: String,
+    /// A passage with the matched words marked (with [`HitDetail::Snippet`]).
     pub snippet: Option<Snippet>,
 }
 

@@ -62,4 +62,3 @@ impl Index {
         Ok(self.roots()?.into_iter().filter_map(|r| r.last_sync).max())
     }
 }
-
