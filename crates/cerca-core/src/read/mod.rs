@@ -505,6 +505,28 @@ mod tests {
         }
     }
 
+    /// A PDF in a build without the `pdf` feature: the walk passes it over
+    /// as an unsupported kind, even when its bytes look like text.
+    #[test]
+    #[cfg(all(feature = "files", not(feature = "pdf")))]
+    fn the_walk_skips_a_kind_whose_reader_is_left_out() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("rapporto.pdf"), "%PDF-1.4 solo testo")?;
+        std::fs::write(dir.path().join("nota.txt"), "testo")?;
+        let extractors = Extractors::default();
+        let events: Vec<WalkEvent> =
+            walk(dir.path(), &WalkOptions::default(), &extractors).collect();
+        let pdf_skipped = events.iter().any(|event| {
+            matches!(event, WalkEvent::Skipped { path, reason: SkipReason::UnsupportedKind(kind) }
+                if kind == "pdf" && path.ends_with("rapporto.pdf"))
+        });
+        let txt_found = events
+            .iter()
+            .any(|event| matches!(event, WalkEvent::File(found) if found.kind == "txt"));
+        assert!(pdf_skipped && txt_found, "{events:?}");
+        Ok(())
+    }
+
     #[test]
     #[cfg(feature = "files")]
     fn thread_safety() {
