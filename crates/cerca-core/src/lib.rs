@@ -8,6 +8,18 @@
 //! - [`semantic`]: vectors of meaning beside the words (the model comes with
 //!   the `semantic` feature).
 //!
+//! # Features
+//!
+//! Reading files is optional; with `default-features = false` this crate is
+//! the index, the writer, search, snippets and the Italian analysis only.
+//!
+//! - `files` (default): walking folders, decoding, plain text and Markdown,
+//!   the extraction worker and the [`Syncer`].
+//! - `html`, `pdf`, `office` (DOCX, ODT), `epub`, `mail` (`.eml`), `rtf`
+//!   (all default): one reader each. A kind whose reader is left out is
+//!   skipped as an unsupported kind.
+//! - `semantic`: the e5 model (fetched by `scripts/fetch-model.sh`).
+//!
 //! ```
 //! use cerca_core::{Document, Index, SearchOptions};
 //!

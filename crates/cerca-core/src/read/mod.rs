@@ -216,7 +216,8 @@ pub trait Extractor: Send + Sync {
 ///
 /// [`Extractors::default()`] handles text (`txt` and no extension), markdown (`md`,
 /// `markdown`), HTML (`html`, `htm`), PDF (`pdf`), DOCX (`docx`), ODT (`odt`), EPUB
-/// (`epub`), RTF (`rtf`) and e-mail (`eml`).
+/// (`epub`), RTF (`rtf`) and e-mail (`eml`): each of those whose feature is on
+/// (text and Markdown come with `files`, the others with their own feature).
 ///
 /// ```
 /// use cerca_core::read::Extractors;

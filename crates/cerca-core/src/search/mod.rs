@@ -56,6 +56,31 @@ pub enum SortOrder {
 }
 
 /// What to search and how to return it.
+///
+/// Built from [`Default`] with the `with_*` setters (it may grow fields):
+///
+/// ```
+/// use cerca_core::{Document, HitDetail, Index, SearchOptions, SortOrder};
+///
+/// # fn main() -> cerca_core::Result<()> {
+/// let index = Index::create_in_ram()?;
+/// let mut writer = index.writer()?;
+/// for n in 1..=5 {
+///     writer.add(&Document::new(format!("verbali/{n}.txt"), "Verbale", "Il bilancio del comune"))?;
+/// }
+/// writer.commit()?;
+/// // The second page of two, by path, paths only.
+/// let options = SearchOptions::default()
+///     .with_sort(SortOrder::Path)
+///     .with_detail(HitDetail::Columns)
+///     .with_limit(2)
+///     .with_offset(2);
+/// let page = index.search("bilancio path:verbali", &options)?;
+/// assert_eq!(page.total, 5);
+/// let paths: Vec<_> = page.hits.iter().map(|hit| hit.path.to_string_lossy()).collect();
+/// assert_eq!(paths, ["verbali/3.txt", "verbali/4.txt"]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SearchOptions {
