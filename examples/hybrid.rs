@@ -39,6 +39,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         writer.add(&Document::new(path, title, body))?;
     }
     writer.commit()?;
+    // Making vectors takes the writer's lock: this writer is done.
+    drop(writer);
     // A Syncer given the model makes them after each sync; documents
     // added by hand get theirs here.
     let made = index.make_vectors(model.as_ref())?;
