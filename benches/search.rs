@@ -43,11 +43,9 @@ fn search(c: &mut Criterion) {
         ("paths only", HitDetail::Columns),
     ] {
         for query in QUERIES {
-            let options = SearchOptions {
-                operator: Operator::Any,
-                detail,
-                ..SearchOptions::default()
-            };
+            let options = SearchOptions::default()
+                .with_operator(Operator::Any)
+                .with_detail(detail);
             group.bench_function(format!("{query} ({name})"), |b| {
                 b.iter(|| index.search(query, &options))
             });

@@ -82,11 +82,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("top 10 without snippets", HitDetail::Stored),
         ("top 10 paths only", HitDetail::Columns),
     ] {
-        let options = SearchOptions {
-            operator: Operator::All,
-            detail,
-            ..SearchOptions::default()
-        };
+        let options = SearchOptions::default()
+            .with_operator(Operator::All)
+            .with_detail(detail);
         let mut times: Vec<Duration> = Vec::new();
         for _round in 0..20 {
             for query in QUERIES {

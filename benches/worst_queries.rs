@@ -138,11 +138,9 @@ fn one(index_dir: &Path, query: &str) -> Result<(), Box<dyn std::error::Error>> 
     let index = Index::open(index_dir)?;
     let mut outcome = Vec::new();
     for operator in [Operator::All, Operator::Any] {
-        let options = SearchOptions {
-            operator,
-            relax: true,
-            ..SearchOptions::default()
-        };
+        let options = SearchOptions::default()
+            .with_operator(operator)
+            .with_relax(true);
         match index.search(query, &options) {
             Ok(results) => outcome.push(format!("{} hits", results.total)),
             Err(error) => {

@@ -77,13 +77,11 @@ pub fn evaluate_with(
     questions: &[Question],
     semantic: Option<SemanticSearch>,
 ) -> cerca_core::Result<(Metrics, Vec<Duration>)> {
-    let options = SearchOptions {
-        limit: 100,
-        operator: Operator::Any,
-        detail: HitDetail::Columns,
-        semantic,
-        ..SearchOptions::default()
-    };
+    let options = SearchOptions::default()
+        .with_limit(100)
+        .with_operator(Operator::Any)
+        .with_detail(HitDetail::Columns)
+        .with_semantic(semantic);
     let mut times = Vec::with_capacity(questions.len());
     let mut metrics = Metrics {
         questions: questions.len(),

@@ -31,14 +31,14 @@ pub fn note(message: &str) {
 }
 
 /// The error and its causes, each said once: a cause whose text its
-/// effect already ends with (cerca-core's and the reader's errors print
-/// their source, and report it as their source too) is not repeated.
+/// effect already holds (cerca-core's and the reader's errors print their
+/// source, and report it as their source too) is not repeated.
 pub fn causes(error: &anyhow::Error) -> String {
     let mut text = String::new();
     let mut last = String::new();
     for cause in error.chain() {
         let said = cause.to_string();
-        if last.ends_with(&said) {
+        if last.contains(&said) {
             continue;
         }
         if !text.is_empty() {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+#[cfg(feature = "files")]
 use crate::read::{FoundFile, ReadFile};
 
 /// A file to index.
@@ -10,10 +11,13 @@ use crate::read::{FoundFile, ReadFile};
 /// The path is the document's identity: adding a document whose path is
 /// already indexed replaces the old one.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Document {
     /// The file's path, stored exactly (byte for byte).
     pub path: PathBuf,
+    /// Its title (searchable with `title:`; weighed less than the body).
     pub title: String,
+    /// Its text: what is searched, and what snippets are cut from.
     pub body: String,
     /// The document's own date (a `date` header, front matter, metadata).
     pub date: Option<time::Date>,
@@ -54,6 +58,7 @@ impl Document {
     }
 }
 
+#[cfg(feature = "files")]
 impl Document {
     /// The document for a file found by [`walk`](crate::read::walk) and read by
     /// [`read_file`](crate::read::read_file). Without a title of its own, the

@@ -2,6 +2,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::directory::error::{LockError, OpenReadError, OpenWriteError};
 use tantivy::TantivyError;
@@ -12,57 +13,106 @@ use tantivy::TantivyError;
 pub enum Error {
     /// No index at this path.
     #[error("no index at {path}: run `cerca index PATH` first")]
-    NoIndex { path: PathBuf },
+    NoIndex {
+        /// Where one was looked for.
+        path: PathBuf,
+    },
     /// The path exists and holds something that is not a cerca index.
     #[error("{path} is not a cerca index ({reason}); nothing was changed there")]
-    NotAnIndex { path: PathBuf, reason: String },
+    NotAnIndex {
+        /// The path.
+        path: PathBuf,
+        /// What it holds instead, in words.
+        reason: String,
+    },
     /// An index written by another version of cerca.
     #[error("the index at {path} has format {found}, this cerca reads format {expected}: rebuild it with `cerca index --rebuild` (its folders are kept)")]
     IncompatibleIndex {
+        /// The index directory.
         path: PathBuf,
+        /// The format it has.
         found: String,
+        /// The format this version reads ([`FORMAT_VERSION`](crate::FORMAT_VERSION)).
         expected: u32,
     },
     /// The index files are damaged.
     #[error("the index at {path} is damaged ({reason}): run `cerca check` for details, then `cerca index --rebuild` to rebuild it from its folders")]
-    CorruptIndex { path: PathBuf, reason: String },
+    CorruptIndex {
+        /// The index directory.
+        path: PathBuf,
+        /// What is damaged, in words.
+        reason: String,
+    },
     /// A rebuild cannot tell which folders the index had.
     #[error("cannot rebuild the index at {path}: the list of its folders is lost ({reason}); give them, as in `cerca index --rebuild FOLDER…` (nothing was changed)")]
-    RootsLost { path: PathBuf, reason: String },
+    RootsLost {
+        /// The index directory.
+        path: PathBuf,
+        /// Why the list is lost, in words.
+        reason: String,
+    },
     /// Another process (or writer) is writing to the index.
     #[error(
         "the index at {path} is busy: another cerca is writing to it; try again when it is done, or use --wait"
     )]
-    IndexBusy { path: PathBuf },
+    IndexBusy {
+        /// The index directory.
+        path: PathBuf,
+    },
     /// The index cannot be written here (a read-only mount, a backup, another
     /// user's index): searching it works, syncing it does not.
-    #[error("the index at {path} cannot be written ({reason}): it can be searched, but to sync it, make it writable (or copy it somewhere writable)")]
-    ReadOnly { path: PathBuf, reason: String },
+    #[error("the index at {path} cannot be written ({source}): it can be searched, but to sync it, make it writable (or copy it somewhere writable)")]
+    ReadOnly {
+        /// The index directory.
+        path: PathBuf,
+        /// The system's refusal.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
     /// The disk holding the index is full (`path`: what was being written).
     #[error("the disk is full (writing {path}): what was committed before is kept and the partial files were removed; free some space and run `cerca index` again")]
-    DiskFull { path: PathBuf },
+    DiskFull {
+        /// What was being written.
+        path: PathBuf,
+    },
     /// `forget` was given a path that is not a root of the index.
     #[error("{path} is not a root of this index; {}", list_roots(roots))]
-    NotARoot { path: PathBuf, roots: Vec<PathBuf> },
+    NotARoot {
+        /// The path given.
+        path: PathBuf,
+        /// The index's roots.
+        roots: Vec<PathBuf>,
+    },
     /// The query could not be parsed.
     #[error(transparent)]
     Query(#[from] cerca_query::ParseError),
     /// A file or directory could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
     /// The semantic model's files are not where they were looked for.
     #[error("the semantic model is not in {dir}: fetch it with `scripts/fetch-model.sh` (or set CERCA_MODEL_DIR to where it is)")]
-    ModelMissing { dir: PathBuf },
+    ModelMissing {
+        /// Where they were looked for.
+        dir: PathBuf,
+    },
     /// The file of an index's vectors is damaged (the index's words are not).
     #[error("the vectors file {path} is damaged: run `cerca index` to make the vectors again (`cerca search --lexical` searches without them meanwhile)")]
-    CorruptVectors { path: PathBuf },
+    CorruptVectors {
+        /// The vectors file.
+        path: PathBuf,
+    },
     /// The semantic model failed, or cannot be used as asked.
     #[error("semantic search: {reason}")]
-    Semantic { reason: String },
+    Semantic {
+        /// What went wrong, in words.
+        reason: String,
+    },
     /// An export cannot be written as asked (`path`: where it was to go).
     #[error("cannot export to {path}: {reason}")]
     Export {
@@ -83,9 +133,9 @@ pub enum Error {
     /// (`cerca translate`).
     #[error(transparent)]
     Untranslatable(Box<crate::export::Untranslatable>),
-    /// An error inside the search library (its text says what; not repeated as a source).
+    /// An error inside the search library.
     #[error("search engine error: {0}")]
-    Engine(tantivy::TantivyError),
+    Engine(#[source] tantivy::TantivyError),
 }
 
 impl From<TantivyError> for Error {
@@ -166,10 +216,7 @@ impl Error {
         match error {
             TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexBusy { path },
             TantivyError::LockFailure(LockError::IoError(io), _) if cannot_write(&io) => {
-                Error::ReadOnly {
-                    path,
-                    reason: io.to_string(),
-                }
+                Error::ReadOnly { path, source: io }
             }
             other => Error::Engine(other),
         }

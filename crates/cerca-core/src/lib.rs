@@ -8,6 +8,18 @@
 //! - [`semantic`]: vectors of meaning beside the words (the model comes with
 //!   the `semantic` feature).
 //!
+//! # Features
+//!
+//! Reading files is optional; with `default-features = false` this crate is
+//! the index, the writer, search, snippets and the Italian analysis only.
+//!
+//! - `files` (default): walking folders, decoding, plain text and Markdown,
+//!   the extraction worker and the [`Syncer`].
+//! - `html`, `pdf`, `office` (DOCX, ODT), `epub`, `mail` (`.eml`), `rtf`
+//!   (all default): one reader each. A kind whose reader is left out is
+//!   skipped as an unsupported kind.
+//! - `semantic`: the e5 model (fetched by `scripts/fetch-model.sh`).
+//!
 //! ```
 //! use cerca_core::{Document, Index, SearchOptions};
 //!
@@ -20,6 +32,27 @@
 //! assert_eq!(results.hits[0].title, "Zapad-2025");
 //! # Ok(()) }
 //! ```
+
+#![deny(missing_docs)]
+
+/// Builder-style setters for an options struct whose fields are public but
+/// which cannot be built with a literal outside this crate (it is
+/// `#[non_exhaustive]`, so that it may grow): `with_FIELD(value)` for each
+/// field named.
+macro_rules! with_setters {
+    ($type:ty { $($setter:ident => $field:ident: $value:ty),* $(,)? }) => {
+        impl $type {
+            $(
+                #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ").")]
+                #[must_use]
+                pub fn $setter(mut self, $field: $value) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
 
 pub mod analysis;
 mod document;
@@ -40,12 +73,17 @@ pub use search::{
 };
 pub use semantic::{Embedder, SemanticSearch, SemanticStatus};
 pub use sync::{
-    NoProgress, Root, RootStatus, SyncOptions, SyncProgress, SyncReport, Syncer,
-    COARSE_RACY_WINDOW, RACY_WINDOW,
+    NoProgress, Root, RootStatus, SyncProgress, SyncReport, COARSE_RACY_WINDOW, RACY_WINDOW,
 };
+#[cfg(feature = "files")]
+pub use sync::{SyncOptions, Syncer};
 
 /// The query language, re-exported for programs that parse queries themselves.
 pub use cerca_query as query;
+
+/// The search library cerca is built on, re-exported so that a program using
+/// [`analysis`] with its own tantivy schema gets the version cerca uses.
+pub use tantivy;
 
 /// The README's Rust examples, compiled and run as doc-tests.
 #[cfg(doctest)]

@@ -142,10 +142,7 @@ fn tempdir() -> Result<tempfile::TempDir, String> {
 fn hostile_pdfs_fail_alone(command: Option<WorkerCommand>) -> TestResult {
     let dir = tempdir()?;
     let good = write(dir.path(), "buono.pdf", &good_pdf("gabbiano"))?;
-    let limits = ReadLimits {
-        max_text_bytes: MIB,
-        ..ReadLimits::default()
-    };
+    let limits = ReadLimits::default().with_max_text_bytes(MIB);
     let mut reader = reader(limits, command);
     let hostile = [
         (
@@ -208,10 +205,7 @@ fn lzw_generator_is_right() -> TestResult {
 /// Text over the cap, as it is produced (PDF) or checked after (plain text).
 fn text_over_the_cap() -> TestResult {
     let dir = tempdir()?;
-    let limits = ReadLimits {
-        max_text_bytes: 1000,
-        ..ReadLimits::default()
-    };
+    let limits = ReadLimits::default().with_max_text_bytes(1000);
     let long = "parola ".repeat(200);
     let pdf = write(dir.path(), "lungo.pdf", &good_pdf(&long))?;
     let txt = write(dir.path(), "lungo.txt", long.as_bytes())?;
@@ -302,11 +296,9 @@ fn worker_starts_lazily_and_is_reused() -> TestResult {
 fn worker_failures() -> TestResult {
     let dir = tempdir()?;
     let good = write(dir.path(), "buono.pdf", &good_pdf("cicogna"))?;
-    let limits = ReadLimits {
-        max_time: Duration::from_secs(2),
-        max_memory: 512 * MIB,
-        ..ReadLimits::default()
-    };
+    let limits = ReadLimits::default()
+        .with_max_time(Duration::from_secs(2))
+        .with_max_memory(512 * MIB);
     let mut reader = reader(limits, Some(tricky_worker()?));
     reads(&mut reader, &good, "cicogna")?;
 
@@ -378,10 +370,9 @@ fn own_extractors_run_in_process() -> TestResult {
             &["pdf"]
         }
         fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
-            Ok(Extracted {
-                body: String::from_utf8_lossy(bytes).to_uppercase(),
-                ..Extracted::default()
-            })
+            Ok(Extracted::new(
+                String::from_utf8_lossy(bytes).to_uppercase(),
+            ))
         }
         fn accepts_binary(&self) -> bool {
             true

@@ -94,7 +94,7 @@ fn a_second_writer_is_told_the_index_is_busy() {
     let first = Index::open(&path).unwrap();
     let _writer = first.writer().unwrap();
     let second = Index::open(&path).unwrap();
-    let error = second.writer().err().expect("the second writer must fail");
+    let error = second.writer().expect_err("the second writer must fail");
     assert!(matches!(error, Error::IndexBusy { .. }), "{error}");
     assert!(
         error.to_string().contains(&path.display().to_string()),

@@ -75,11 +75,9 @@ fn names(index: &Index, query: &str) -> Vec<String> {
 
 /// File names (without extension) of all matches with `operator`, sorted.
 fn names_with(index: &Index, query: &str, operator: Operator) -> Vec<String> {
-    let options = SearchOptions {
-        limit: 100,
-        operator,
-        ..Default::default()
-    };
+    let options = SearchOptions::default()
+        .with_limit(100)
+        .with_operator(operator);
     let mut names: Vec<String> = common::paths(index, query, &options)
         .into_iter()
         .map(|p: PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned())
@@ -102,22 +100,17 @@ fn words_are_anded_by_default_and_ored_on_request() {
     );
     assert!(index.search("pasta torta", &relaxing()).unwrap().relaxed);
     assert_eq!(names(&index, "pasta AND torta"), Vec::<String>::new());
-    let any = SearchOptions {
-        operator: Operator::Any,
-        limit: 100,
-        sort: SortOrder::Path,
-        ..Default::default()
-    };
+    let any = SearchOptions::default()
+        .with_operator(Operator::Any)
+        .with_limit(100)
+        .with_sort(SortOrder::Path);
     let paths = common::paths(&index, "pasta torta", &any);
     assert_eq!(paths.len(), 2);
 }
 
 /// Options that let an AND with no full match fall back to OR.
 fn relaxing() -> SearchOptions {
-    SearchOptions {
-        relax: true,
-        ..SearchOptions::default()
-    }
+    SearchOptions::default().with_relax(true)
 }
 
 #[test]
@@ -157,11 +150,9 @@ fn boolean_operators_and_exclusions() {
 #[test]
 fn exclusions_hold_in_any_mode_and_in_the_or_fallback() {
     let index = corpus();
-    let any = SearchOptions {
-        operator: Operator::Any,
-        limit: 100,
-        ..Default::default()
-    };
+    let any = SearchOptions::default()
+        .with_operator(Operator::Any)
+        .with_limit(100);
     let found: Vec<PathBuf> = common::paths(&index, "casa pomodoro -trump", &any);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found.iter().all(|p| !p.ends_with("trump.txt")));
@@ -211,11 +202,9 @@ fn the_or_fallback_keeps_every_filter_and_shows_no_internal_score() {
 #[test]
 fn required_words_hold_even_in_any_mode() {
     let index = corpus();
-    let any = SearchOptions {
-        operator: Operator::Any,
-        limit: 100,
-        ..Default::default()
-    };
+    let any = SearchOptions::default()
+        .with_operator(Operator::Any)
+        .with_limit(100);
     let paths = common::paths(&index, "+torta pasta trump", &any);
     assert_eq!(paths.len(), 1);
     assert!(paths[0].ends_with("torta.txt"));
@@ -312,11 +301,7 @@ fn dates_on_the_modification_time() {
 fn hits_sort_by_date_and_path() {
     let index = corpus();
     let sorted = |sort| {
-        let options = SearchOptions {
-            limit: 100,
-            sort,
-            ..Default::default()
-        };
+        let options = SearchOptions::default().with_limit(100).with_sort(sort);
         common::paths(&index, "path:notes", &options)
             .into_iter()
             .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
@@ -340,12 +325,10 @@ fn hits_sort_by_date_and_path() {
 fn paging_gives_disjoint_ranks() {
     let index = corpus();
     let page = |offset| {
-        let options = SearchOptions {
-            limit: 2,
-            offset,
-            sort: SortOrder::Path,
-            ..Default::default()
-        };
+        let options = SearchOptions::default()
+            .with_limit(2)
+            .with_offset(offset)
+            .with_sort(SortOrder::Path);
         index.search("path:notes", &options).unwrap()
     };
     let (first, second) = (page(0), page(2));
@@ -368,10 +351,7 @@ fn paging_gives_disjoint_ranks() {
 fn boosts_change_the_ranking() {
     let index = corpus();
     let first = |query: &str| {
-        let options = SearchOptions {
-            operator: Operator::Any,
-            ..Default::default()
-        };
+        let options = SearchOptions::default().with_operator(Operator::Any);
         index.search(query, &options).unwrap().hits[0].path.clone()
     };
     let plain = first("pasta trump");
@@ -484,13 +464,11 @@ fn hits_read_from_columns_agree_with_the_stored_documents() {
     index.reload().unwrap();
     for sort in [SortOrder::Score, SortOrder::Path, SortOrder::DateDescending] {
         let search = |detail| {
-            let options = SearchOptions {
-                limit: 100,
-                operator: Operator::Any,
-                sort,
-                detail,
-                ..Default::default()
-            };
+            let options = SearchOptions::default()
+                .with_limit(100)
+                .with_operator(Operator::Any)
+                .with_sort(sort)
+                .with_detail(detail);
             index
                 .search("ministro OR pasta OR torta", &options)
                 .unwrap()
@@ -566,11 +544,7 @@ fn a_sloppy_phrase_matches_the_same_documents_counted_listed_or_sorted() {
     drop(writer);
     for (query, expected) in [("\"casa amore vita\"~1", 1), ("\"casa amore vita\"~2", 2)] {
         let listed = |sort| {
-            let options = SearchOptions {
-                limit: 10,
-                sort,
-                ..Default::default()
-            };
+            let options = SearchOptions::default().with_limit(10).with_sort(sort);
             index.search(query, &options).unwrap().hits.len()
         };
         let counted = index.count(query, &SearchOptions::default()).unwrap();
@@ -650,10 +624,7 @@ fn accents_written_as_combining_marks_are_the_same_words() {
         let results = index.search(query, &SearchOptions::default()).unwrap();
         assert_eq!(results.total, 2, "{query}");
     }
-    let options = SearchOptions {
-        detail: HitDetail::Snippet,
-        ..SearchOptions::default()
-    };
+    let options = SearchOptions::default().with_detail(HitDetail::Snippet);
     let results = index.search("città", &options).unwrap();
     for hit in &results.hits {
         let snippet = hit.snippet.as_ref().unwrap();

@@ -77,11 +77,9 @@ fn the_costliest_queries_finish_quickly_or_are_refused() {
     ];
     for query in &allowed {
         for operator in [Operator::All, Operator::Any] {
-            let options = SearchOptions {
-                operator,
-                relax: true,
-                ..SearchOptions::default()
-            };
+            let options = SearchOptions::default()
+                .with_operator(operator)
+                .with_relax(true);
             let started = Instant::now();
             let results = index.search(query, &options);
             let took = started.elapsed();
@@ -107,12 +105,10 @@ fn huge_limits_and_offsets_cost_nothing() {
         (usize::MAX, usize::MAX),
         (usize::MAX, 50),
     ] {
-        let options = SearchOptions {
-            limit,
-            offset,
-            detail: HitDetail::Columns,
-            ..SearchOptions::default()
-        };
+        let options = SearchOptions::default()
+            .with_limit(limit)
+            .with_offset(offset)
+            .with_detail(HitDetail::Columns);
         let results = index.search("casa", &options).unwrap();
         assert_eq!(results.total, total);
         let expected = total.saturating_sub(offset).min(limit);

@@ -231,10 +231,7 @@ fn over_the_size_limit() -> TestResult {
     let dir = tempdir();
     fs::write(dir.path().join("big.txt"), "x".repeat(101))?;
     fs::write(dir.path().join("small.txt"), "x".repeat(100))?;
-    let options = WalkOptions {
-        max_file_size: 100,
-        ..WalkOptions::default()
-    };
+    let options = WalkOptions::default().with_max_file_size(100);
     let ev = events(dir.path(), &options);
     assert_eq!(found_names(&ev, dir.path()), ["small.txt"]);
     assert_eq!(
@@ -252,10 +249,7 @@ fn over_the_size_limit() -> TestResult {
     let err = write_and_read_with(
         "c.txt",
         b"12345",
-        &ReadLimits {
-            max_file_size: 4,
-            ..ReadLimits::default()
-        },
+        &ReadLimits::default().with_max_file_size(4),
     )
     .err();
     assert!(
@@ -356,13 +350,7 @@ fn hidden_files_and_folders() -> TestResult {
             (".nascosto.txt".to_string(), SkipReason::Hidden)
         ]
     );
-    let ev = events(
-        dir.path(),
-        &WalkOptions {
-            hidden: true,
-            ..WalkOptions::default()
-        },
-    );
+    let ev = events(dir.path(), &WalkOptions::default().with_hidden(true));
     assert_eq!(
         found_names(&ev, dir.path()),
         [".git/objects/x.txt", ".nascosto.txt", "visibile.txt"]
@@ -391,10 +379,7 @@ fn include_and_exclude_globs() -> TestResult {
         fs::create_dir_all(path.parent().unwrap_or(dir.path()))?;
         fs::write(path, "x")?;
     }
-    let include = WalkOptions {
-        include: vec!["*.md".into()],
-        ..WalkOptions::default()
-    };
+    let include = WalkOptions::default().with_include(vec!["*.md".into()]);
     let ev = events(dir.path(), &include);
     assert_eq!(
         found_names(&ev, dir.path()),
@@ -402,14 +387,11 @@ fn include_and_exclude_globs() -> TestResult {
     );
     assert!(skipped(&ev).iter().all(|(_, r)| *r == SkipReason::Excluded));
 
-    let exclude = WalkOptions {
-        exclude: vec![
-            "docs/draft/**".into(),
-            "build".into(),
-            "notes/*.html".into(),
-        ],
-        ..WalkOptions::default()
-    };
+    let exclude = WalkOptions::default().with_exclude(vec![
+        "docs/draft/**".into(),
+        "build".into(),
+        "notes/*.html".into(),
+    ]);
     let ev = events(dir.path(), &exclude);
     assert_eq!(
         found_names(&ev, dir.path()),
@@ -424,20 +406,15 @@ fn include_and_exclude_globs() -> TestResult {
         ]
     );
 
-    let both = WalkOptions {
-        include: vec!["docs/**".into()],
-        exclude: vec!["c.md".into()],
-        ..WalkOptions::default()
-    };
+    let both = WalkOptions::default()
+        .with_include(vec!["docs/**".into()])
+        .with_exclude(vec!["c.md".into()]);
     assert_eq!(
         found_names(&events(dir.path(), &both), dir.path()),
         ["docs/b.md"]
     );
 
-    let bad = WalkOptions {
-        include: vec!["[".into()],
-        ..WalkOptions::default()
-    };
+    let bad = WalkOptions::default().with_include(vec!["[".into()]);
     let ev = events(dir.path(), &bad);
     assert_eq!(ev.len(), 1);
     assert!(
@@ -500,10 +477,7 @@ fn symlink_loop_with_follow() -> TestResult {
     fs::write(dir.path().join("a/testo.txt"), "x")?;
     symlink(dir.path(), dir.path().join("a/giro"))?;
     fs::write(dir.path().join("z.txt"), "x")?;
-    let follow = WalkOptions {
-        follow_symlinks: true,
-        ..WalkOptions::default()
-    };
+    let follow = WalkOptions::default().with_follow_symlinks(true);
     let ev = events(dir.path(), &follow);
     let failures = failed(&ev);
     assert!(
@@ -533,10 +507,7 @@ fn broken_symlink_is_a_skip_followed_or_not() -> TestResult {
     ] {
         let ev = events(
             dir.path(),
-            &WalkOptions {
-                follow_symlinks,
-                ..WalkOptions::default()
-            },
+            &WalkOptions::default().with_follow_symlinks(follow_symlinks),
         );
         assert!(failed(&ev).is_empty(), "follow {follow_symlinks}: {ev:?}");
         assert_eq!(skipped(&ev), [("rotto.txt".to_string(), reason)]);
@@ -572,10 +543,7 @@ fn symlink_outside_root_not_followed_by_default() -> TestResult {
     );
     let ev = events(
         dir.path(),
-        &WalkOptions {
-            follow_symlinks: true,
-            ..WalkOptions::default()
-        },
+        &WalkOptions::default().with_follow_symlinks(true),
     );
     assert_eq!(
         found_names(&ev, dir.path()),
@@ -688,10 +656,8 @@ fn changed_between_walk_and_read() -> TestResult {
     fs::write(&path, "prima")?;
     let found = find(dir.path(), &WalkOptions::default(), &path).ok_or("not found")?;
     let earlier = found.modified - std::time::Duration::from_secs(10);
-    let stale = FoundFile {
-        modified: earlier,
-        ..found
-    };
+    let mut stale = found;
+    stale.modified = earlier;
     let err = read_file(&stale, &Extractors::default(), &ReadLimits::default()).err();
     assert!(
         matches!(err, Some(ReadError::ChangedWhileReading { .. })),
@@ -852,10 +818,7 @@ fn custom_extractor_plugs_in() -> TestResult {
                     reason: "bad magic".into(),
                 });
             }
-            Ok(Extracted {
-                body: format!("{} bytes", bytes.len()),
-                ..Extracted::default()
-            })
+            Ok(Extracted::new(format!("{} bytes", bytes.len())))
         }
         fn accepts_binary(&self) -> bool {
             true
@@ -941,10 +904,8 @@ fn ignore_files_are_honoured_as_ripgrep_does() {
             ("altro/bozza.md", "sì: the rule of sotto/ stays there"),
         ],
     );
-    let options = WalkOptions {
-        include: vec!["*.txt".into(), "*.md".into(), "*.log".into()],
-        ..WalkOptions::default()
-    };
+    let options =
+        WalkOptions::default().with_include(vec!["*.txt".into(), "*.md".into(), "*.log".into()]);
     let found = found_names(&events(&repo, &options), &repo);
     // `.ignore` re-includes what the `.gitignore` beside it excludes; `.log`
     // files are text (a kind no extractor claims is read as text).
@@ -976,10 +937,7 @@ fn ignore_files_are_honoured_as_ripgrep_does() {
     assert_eq!(found, ["uscita.txt"]);
 
     // Off: everything.
-    let all = WalkOptions {
-        ignore_files: false,
-        ..options.clone()
-    };
+    let all = options.clone().with_ignore_files(false);
     assert_eq!(found_names(&events(&repo, &all), &repo).len(), 9);
 }
 

@@ -93,10 +93,7 @@ fn elided_words_are_highlighted_without_their_article() {
     let results = index
         .search(
             "ungheria abbattimento",
-            &SearchOptions {
-                operator: cerca_core::Operator::Any,
-                ..Default::default()
-            },
+            &SearchOptions::default().with_operator(cerca_core::Operator::Any),
         )
         .expect("search");
     let snippet = results.hits[0].snippet.as_ref().expect("snippet");

@@ -144,10 +144,7 @@ fn syncer<'a>(index: &'a Index, embedder: &Arc<Topics>) -> Syncer<'a> {
 }
 
 fn by_meaning(embedder: &Arc<Topics>) -> SearchOptions {
-    SearchOptions {
-        semantic: Some(SemanticSearch::new(embedder.clone())),
-        ..SearchOptions::default()
-    }
+    SearchOptions::default().with_semantic(Some(SemanticSearch::new(embedder.clone())))
 }
 
 fn names(index: &Index, query: &str, options: &SearchOptions) -> Vec<String> {
@@ -255,45 +252,31 @@ fn filters_and_excluded_words_hold_for_documents_found_by_meaning() {
     }
     let not = names(&setup.index, "sintomi malattia AND NOT tosse", &options);
     assert_eq!(not, ["ambulatorio.md"]);
-    let any = SearchOptions {
-        operator: cerca_core::Operator::Any,
-        ..by_meaning(&setup.embedder)
-    };
+    let any = by_meaning(&setup.embedder).with_operator(cerca_core::Operator::Any);
     let required = names(&setup.index, "sintomi malattia +guanciale", &any);
     assert_eq!(required, ["cucina.txt"]);
-    let within = SearchOptions {
-        within: vec![setup.docs.path().join("salute.txt")],
-        ..by_meaning(&setup.embedder)
-    };
+    let within =
+        by_meaning(&setup.embedder).with_within(vec![setup.docs.path().join("salute.txt")]);
     assert_eq!(
         names(&setup.index, "sintomi malattia", &within),
         ["salute.txt"]
     );
-    let outside = SearchOptions {
-        within: vec![setup.docs.path().join("cucina.txt")],
-        ..by_meaning(&setup.embedder)
-    };
+    let outside =
+        by_meaning(&setup.embedder).with_within(vec![setup.docs.path().join("cucina.txt")]);
     assert!(names(&setup.index, "sintomi malattia", &outside).is_empty());
 }
 
 #[test]
 fn pages_of_a_semantic_search_follow_each_other() {
     let setup = semantic_index();
-    let options = SearchOptions {
-        operator: cerca_core::Operator::Any,
-        ..by_meaning(&setup.embedder)
-    };
+    let options = by_meaning(&setup.embedder).with_operator(cerca_core::Operator::Any);
     let query = "febbre guanciale stadio malattia";
     let all = names(&setup.index, query, &options);
     assert_eq!(all.len(), 3);
     assert_eq!(all[0], "salute.txt", "two words of its topic");
     let mut paged = Vec::new();
     for offset in 0..4 {
-        let page = SearchOptions {
-            offset,
-            limit: 1,
-            ..options.clone()
-        };
+        let page = options.clone().with_offset(offset).with_limit(1);
         paged.extend(names(&setup.index, query, &page));
     }
     assert_eq!(paged, all);
@@ -305,10 +288,7 @@ fn filters_alone_or_another_sort_search_by_words() {
     let setup = semantic_index();
     let options = by_meaning(&setup.embedder);
     assert_eq!(names(&setup.index, "ext:md", &options), ["sport.md"]);
-    let by_path = SearchOptions {
-        sort: cerca_core::SortOrder::Path,
-        ..by_meaning(&setup.embedder)
-    };
+    let by_path = by_meaning(&setup.embedder).with_sort(cerca_core::SortOrder::Path);
     assert!(names(&setup.index, "sintomi malattia", &by_path).is_empty());
 }
 
@@ -330,10 +310,7 @@ fn an_interrupted_embedding_keeps_its_vectors_and_the_next_sync_goes_on() {
         ..Topics::default()
     });
     index.enable_semantic(&*embedder).unwrap();
-    let options = SyncOptions {
-        interrupt: Some(flag.clone()),
-        ..SyncOptions::default()
-    };
+    let options = SyncOptions::default().with_interrupt(Some(flag.clone()));
     let report = syncer(&index, &embedder)
         .with_options(options)
         .sync(&[Root::new(docs.path())], &mut NoProgress)
@@ -619,12 +596,10 @@ fn pages_past_the_candidates_follow_each_other_too() {
         .unwrap();
     let mut semantic = SemanticSearch::new(embedder.clone());
     semantic.lexical_candidates = 4;
-    let options = SearchOptions {
-        limit: 100,
-        operator: cerca_core::Operator::Any,
-        semantic: Some(semantic),
-        ..SearchOptions::default()
-    };
+    let options = SearchOptions::default()
+        .with_limit(100)
+        .with_operator(cerca_core::Operator::Any)
+        .with_semantic(Some(semantic));
     let all = names(&index, "febbre medico", &options);
     assert_eq!(all.len(), 12, "{all:?}");
     // Promoted by meaning or not, each document is counted once.
@@ -632,11 +607,7 @@ fn pages_past_the_candidates_follow_each_other_too() {
     for size in [1, 2, 3, 5] {
         let mut paged = Vec::new();
         for offset in (0..12).step_by(size) {
-            let page = SearchOptions {
-                offset,
-                limit: size,
-                ..options.clone()
-            };
+            let page = options.clone().with_offset(offset).with_limit(size);
             paged.extend(names(&index, "febbre medico", &page));
         }
         assert_eq!(paged, all, "pages of {size}");

@@ -90,10 +90,7 @@ fn a_semantic_search_finds_the_answer_without_its_words() {
     writer.commit().unwrap();
     drop(writer);
     assert_eq!(index.make_vectors(&*model).unwrap(), PARAGRAPHS.len());
-    let options = SearchOptions {
-        semantic: Some(SemanticSearch::new(model.clone())),
-        ..SearchOptions::default()
-    };
+    let options = SearchOptions::default().with_semantic(Some(SemanticSearch::new(model.clone())));
     for (question, answer) in QUESTIONS {
         let words = index.search(question, &SearchOptions::default()).unwrap();
         assert_eq!(

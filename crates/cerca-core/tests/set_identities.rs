@@ -23,11 +23,9 @@ fn squad_index() -> &'static Index {
 }
 
 fn hits(query: &str) -> BTreeSet<PathBuf> {
-    let options = SearchOptions {
-        limit: 5000,
-        detail: HitDetail::Columns,
-        ..Default::default()
-    };
+    let options = SearchOptions::default()
+        .with_limit(5000)
+        .with_detail(HitDetail::Columns);
     let results = squad_index()
         .search(query, &options)
         .unwrap_or_else(|e| panic!("{query}: {e}"));

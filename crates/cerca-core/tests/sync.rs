@@ -23,10 +23,7 @@ use common::{
 
 /// Syncs `docs` with a size limit that makes a 2000-byte file "too large".
 fn sync_limited(index: &Index, docs: &Path) -> SyncReport {
-    let options = WalkOptions {
-        max_file_size: 1000,
-        ..WalkOptions::default()
-    };
+    let options = WalkOptions::default().with_max_file_size(1000);
     let root = Root::with_options(docs, options);
     sync_roots(index, &[root], &SyncOptions::default())
 }
@@ -47,10 +44,7 @@ fn forget(index: &Index, root: &Path) -> cerca_core::Result<usize> {
 
 /// The hits for `query` (up to 100).
 fn hits(index: &Index, query: &str) -> Vec<Hit> {
-    let options = SearchOptions {
-        limit: 100,
-        ..SearchOptions::default()
-    };
+    let options = SearchOptions::default().with_limit(100);
     index
         .search(query, &options)
         .unwrap_or_else(|e| panic!("{query}: {e}"))
@@ -573,10 +567,7 @@ fn an_interrupted_sync_keeps_its_commits_and_the_next_one_finishes() {
     for name in ["a.txt", "b.txt", "c.txt", "d.txt"] {
         write_at(&docs.join(name), format!("Il riccio {name}.\n"), at(0));
     }
-    let options = SyncOptions {
-        commit_every_bytes: 1,
-        ..SyncOptions::default()
-    };
+    let options = SyncOptions::default().with_commit_every_bytes(1);
     let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         Syncer::new(&index)
             .with_options(options.clone())
@@ -672,13 +663,7 @@ fn a_file_replaced_by_a_broken_symlink_is_gone_from_the_index() {
     assert_counts(&report, (0, 0, 1, 1, 1, 0));
     assert_eq!(count(&index, "gatto"), 0);
 
-    let following = Root::with_options(
-        &docs,
-        WalkOptions {
-            follow_symlinks: true,
-            ..WalkOptions::default()
-        },
-    );
+    let following = Root::with_options(&docs, WalkOptions::default().with_follow_symlinks(true));
     let report = sync_roots(&index, &[following], &SyncOptions::default());
     assert_counts(&report, (0, 0, 0, 1, 1, 0));
     assert_eq!(
@@ -971,10 +956,7 @@ fn watched_sync(options: &SyncOptions) -> Watcher {
 
 #[test]
 fn periodic_commits_are_seen_by_readers_during_the_sync() {
-    let options = SyncOptions {
-        commit_every_bytes: 1,
-        ..SyncOptions::default()
-    };
+    let options = SyncOptions::default().with_commit_every_bytes(1);
     let watcher = watched_sync(&options);
 
     let seen = &watcher.docs_seen;
@@ -1038,10 +1020,7 @@ fn a_concurrent_sync_is_refused_or_waits_for_the_lock() {
         }
     });
     let locked_at = locked_rx.recv().unwrap();
-    let options = SyncOptions {
-        wait_for_lock: true,
-        ..SyncOptions::default()
-    };
+    let options = SyncOptions::default().with_wait_for_lock(true);
     let report = try_sync_with(&index, &[&docs], &options).expect("waits, then syncs");
     let waited = locked_at.elapsed();
     holder.join().unwrap();
@@ -1086,12 +1065,10 @@ fn how_many_threads_read_changes_nothing() {
     for threads in [1, 4] {
         let dir = tempfile::tempdir().unwrap();
         let index = Index::create(&dir.path().join("index")).unwrap();
-        let options = SyncOptions {
-            threads: Some(threads),
+        let options = SyncOptions::default()
+            .with_threads(Some(threads))
             // Commits between files too.
-            commit_every_bytes: 500,
-            ..SyncOptions::default()
-        };
+            .with_commit_every_bytes(500);
         let report = sync_roots(&index, &roots(&[docs]), &options);
         let mut stored: Vec<(PathBuf, u64)> = index
             .stored_files()

@@ -28,10 +28,7 @@ fn root_statuses(index: &Index) -> Vec<Root> {
 fn excluding(docs: &Path, glob: &str) -> Root {
     Root::with_options(
         docs,
-        WalkOptions {
-            exclude: vec![glob.to_owned()],
-            ..WalkOptions::default()
-        },
+        WalkOptions::default().with_exclude(vec![glob.to_owned()]),
     )
 }
 
@@ -76,11 +73,9 @@ fn options_belong_to_the_root_until_it_is_given_again() {
     write_at(&docs.join(".nascosta.txt"), "Il gufo veglia.\n", at(0));
     let hidden_too = Root::with_options(
         &docs,
-        WalkOptions {
-            hidden: true,
-            exclude: vec!["build/**".to_owned()],
-            ..WalkOptions::default()
-        },
+        WalkOptions::default()
+            .with_hidden(true)
+            .with_exclude(vec!["build/**".to_owned()]),
     );
     sync_roots(&index, &[hidden_too], &SyncOptions::default());
     assert_eq!((count(&index, "gufo"), count(&index, "cane")), (1, 0));
@@ -135,11 +130,7 @@ impl Extractor for Csv {
                 reason: "no ';' in it".into(),
             });
         }
-        Ok(Extracted {
-            title: Some("tabella".into()),
-            body: text.replace(';', " "),
-            date: None,
-        })
+        Ok(Extracted::new(text.replace(';', " ")).with_title("tabella"))
     }
 }
 
@@ -288,10 +279,7 @@ fn syncs_from_two_handles_at_once_add_each_file_once() {
         );
     }
     let index_dir = dir.path().join("index");
-    let waiting = SyncOptions {
-        wait_for_lock: true,
-        ..SyncOptions::default()
-    };
+    let waiting = SyncOptions::default().with_wait_for_lock(true);
     let other = std::thread::spawn({
         let (index_dir, docs, waiting) = (index_dir.clone(), docs.clone(), waiting.clone());
         move || {
@@ -417,10 +405,7 @@ fn forgotten_text_leaves_the_disk_even_from_segments_tantivy_merged_meanwhile() 
             let text = format!("Nota {i} che resta.\n");
             write_at(&docs.join(format!("d{i}.txt")), text, at(i));
         }
-        let every_file = SyncOptions {
-            commit_every_bytes: 1,
-            ..SyncOptions::default()
-        };
+        let every_file = SyncOptions::default().with_commit_every_bytes(1);
         sync_roots(&index, &roots(&[&docs, &other]), &every_file);
         Syncer::new(&index).forget(&other).unwrap();
         assert!(
@@ -569,10 +554,7 @@ fn an_interrupted_first_sync_keeps_what_it_read_and_its_root() {
             );
         }
         let flag = Arc::new(AtomicBool::new(false));
-        let options = SyncOptions {
-            interrupt: Some(Arc::clone(&flag)),
-            ..SyncOptions::default()
-        };
+        let options = SyncOptions::default().with_interrupt(Some(Arc::clone(&flag)));
         let mut progress = InterruptAfter {
             after,
             flag: Arc::clone(&flag),

@@ -10,11 +10,14 @@ use std::fmt;
 /// A byte range `start..end` in the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last one.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
@@ -28,7 +31,9 @@ impl Span {
 /// A node of the tree: what it is and where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// What was written.
     pub expr: Expr,
+    /// Where in the query text.
     pub span: Span,
 }
 
@@ -51,21 +56,38 @@ pub enum Expr {
     /// `+a`: `a` must match even when the default operator is OR.
     Required(Box<Node>),
     /// `title:…` or `body:…` restricting a word, phrase or group to one text field.
-    Field { field: TextField, inner: Box<Node> },
+    Field {
+        /// The field.
+        field: TextField,
+        /// What must match in it.
+        inner: Box<Node>,
+    },
     /// `path:cucina/*`: a path fragment, or a glob when it holds `*`, `?` or `[`.
     Path(String),
     /// `ext:md`: the file kind (extension, without the dot).
     Ext(String),
     /// `date:…` (the document's date) or `modified:…` (file modification time).
-    Date { field: DateField, range: DateRange },
+    Date {
+        /// Which date.
+        field: DateField,
+        /// The time it must fall in.
+        range: DateRange,
+    },
     /// `a^2`: multiply the score of `inner` by `factor`.
-    Boost { inner: Box<Node>, factor: f32 },
+    Boost {
+        /// The boosted clause.
+        inner: Box<Node>,
+        /// What its score is multiplied by.
+        factor: f32,
+    },
 }
 
 /// A single word as typed, with escapes removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
+    /// The word, escapes removed, not analyzed.
     pub text: String,
+    /// How it matches.
     pub kind: TermKind,
 }
 
@@ -77,20 +99,27 @@ pub enum TermKind {
     /// `word*`: every word form starting with `word`.
     Prefix,
     /// `word~` (distance `None`: chosen from the word's length) or `word~2`.
-    Fuzzy { distance: Option<u8> },
+    Fuzzy {
+        /// The edit distance written (0 to 2), if any.
+        distance: Option<u8>,
+    },
 }
 
 /// A quoted phrase; `slop` is the number of extra positions allowed (`~N`), 0 if none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
+    /// The text between the quotes, escapes removed.
     pub text: String,
+    /// Extra positions allowed between its words.
     pub slop: u32,
 }
 
 /// Text fields a word or phrase can be restricted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextField {
+    /// `title:`: the document's title.
     Title,
+    /// `body:`: the document's text.
     Body,
 }
 
@@ -106,8 +135,11 @@ pub enum DateField {
 /// A calendar day, validated (`2025-02-30` cannot exist).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day {
+    /// The year.
     pub year: i32,
+    /// The month, 1 to 12.
     pub month: u8,
+    /// The day of the month, from 1.
     pub day: u8,
 }
 
@@ -117,15 +149,26 @@ pub enum DatePoint {
     /// The start (00:00 UTC) of a calendar day.
     Day(Day),
     /// `7d`, `2w`, `3m`, `1y`, `12h`: that long before the moment the query runs.
-    Ago { amount: u32, unit: AgoUnit },
+    Ago {
+        /// How many units.
+        amount: u32,
+        /// Of what.
+        unit: AgoUnit,
+    },
 }
 
+/// The unit of a relative time (`modified:>7d`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgoUnit {
+    /// `h`.
     Hours,
+    /// `d`.
     Days,
+    /// `w`: 7 days.
     Weeks,
+    /// `m`: months.
     Months,
+    /// `y`: years.
     Years,
 }
 
@@ -135,7 +178,9 @@ pub enum AgoUnit {
 /// `[.., 2025-09-16)`; `date:>2025-09-15` is `[2025-09-16, ..)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateRange {
+    /// The first instant in the range, if bounded.
     pub start: Option<DatePoint>,
+    /// The first instant after the range, if bounded.
     pub end: Option<DatePoint>,
 }
 

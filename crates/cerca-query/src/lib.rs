@@ -77,6 +77,8 @@
 //! * **Depth**: nesting (parentheses, `NOT`s, boosts) is limited to
 //!   [`MAX_DEPTH`] levels, so no query can overflow the stack.
 
+#![deny(missing_docs)]
+
 pub mod ast;
 mod date;
 mod error;

@@ -213,10 +213,9 @@ pub fn model_of(index: &Index) -> Option<Arc<dyn Embedder>> {
 /// The report as JSON, its failures' paths lossless (serde refuses a path
 /// that is not UTF-8): `[path, message]` pairs, a path as `--json` prints it.
 fn json_report(report: &SyncReport) -> Result<serde_json::Value> {
-    let mut value = serde_json::to_value(SyncReport {
-        failures: Vec::new(),
-        ..report.clone()
-    })?;
+    let mut without_failures = report.clone();
+    without_failures.failures = Vec::new();
+    let mut value = serde_json::to_value(without_failures)?;
     value["failures"] = report
         .failures
         .iter()

@@ -103,14 +103,13 @@ pub fn walk_options_need_folders(paths: &[PathBuf], walk: &WalkArgs, command: &s
 
 /// The folders given on the command line, each with the walk options given.
 pub fn roots(paths: &[PathBuf], walk: &WalkArgs) -> Vec<Root> {
-    let options = WalkOptions {
-        hidden: walk.hidden,
-        follow_symlinks: walk.follow,
-        include: walk.include.clone(),
-        exclude: walk.exclude.clone(),
-        max_file_size: walk.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-        ignore_files: !walk.no_ignore,
-    };
+    let options = WalkOptions::default()
+        .with_hidden(walk.hidden)
+        .with_follow_symlinks(walk.follow)
+        .with_include(walk.include.clone())
+        .with_exclude(walk.exclude.clone())
+        .with_max_file_size(walk.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE))
+        .with_ignore_files(!walk.no_ignore);
     paths
         .iter()
         .map(|path| Root::with_options(path, options.clone()))
@@ -124,11 +123,9 @@ pub fn syncer(
     wait_for_lock: bool,
     interrupt: Arc<AtomicBool>,
 ) -> Result<Syncer<'_>> {
-    let options = SyncOptions {
-        wait_for_lock,
-        interrupt: Some(interrupt),
-        ..SyncOptions::default()
-    };
+    let options = SyncOptions::default()
+        .with_wait_for_lock(wait_for_lock)
+        .with_interrupt(Some(interrupt));
     let worker = extract_worker::worker_command()
         .context("cannot tell where this cerca is, to start its extraction worker")?;
     Ok(Syncer::new(index).with_options(options).with_worker(worker))

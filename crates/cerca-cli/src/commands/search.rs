@@ -113,39 +113,42 @@ fn search(
     // Only a person reading hits gets documents with some of the words (and
     // is told so); scripts, and the exit status of -q, get what they asked for.
     let human = !(args.json || args.files_with_matches || args.count || args.quiet);
-    let options = SearchOptions {
-        limit: if args.count || args.quiet {
-            0
-        } else {
-            args.limit
-        },
-        offset: args.offset,
-        operator: if args.any {
-            Operator::Any
-        } else {
-            Operator::All
-        },
-        sort: match args.sort {
-            Sort::Score => SortOrder::Score,
-            Sort::Date => SortOrder::DateAscending,
-            Sort::NewestFirst => SortOrder::DateDescending,
-            Sort::Path => SortOrder::Path,
-        },
-        // A list of paths (or a count) needs no stored text.
-        detail: if human || args.json {
-            HitDetail::Snippet
-        } else {
-            HitDetail::Columns
-        },
-        within: Vec::new(),
-        relax: args.batch.is_none() && human,
-        // Ranked hits only: a count or a list of files is of the words.
-        semantic: if human || args.json {
-            semantic_search(index, args)
-        } else {
-            None
-        },
+    let limit = if args.count || args.quiet {
+        0
+    } else {
+        args.limit
     };
+    let operator = if args.any {
+        Operator::Any
+    } else {
+        Operator::All
+    };
+    let sort = match args.sort {
+        Sort::Score => SortOrder::Score,
+        Sort::Date => SortOrder::DateAscending,
+        Sort::NewestFirst => SortOrder::DateDescending,
+        Sort::Path => SortOrder::Path,
+    };
+    // A list of paths (or a count) needs no stored text.
+    let detail = if human || args.json {
+        HitDetail::Snippet
+    } else {
+        HitDetail::Columns
+    };
+    // Ranked hits only: a count or a list of files is of the words.
+    let semantic = if human || args.json {
+        semantic_search(index, args)
+    } else {
+        None
+    };
+    let options = SearchOptions::default()
+        .with_limit(limit)
+        .with_offset(args.offset)
+        .with_operator(operator)
+        .with_sort(sort)
+        .with_detail(detail)
+        .with_relax(args.batch.is_none() && human)
+        .with_semantic(semantic);
     let stdout = io::stdout().lock();
     let Some(query) = query else {
         return match &args.batch {

@@ -105,7 +105,34 @@ pub fn word_form_analyzer() -> TextAnalyzer {
 /// and the reader of pre-analyzed text under [`PRE_ANALYZED`].
 ///
 /// tantivy stores only analyzer names in an index: this must run every time
-/// an index is opened.
+/// an index is opened. A program with its own tantivy schema gets cerca's
+/// Italian analysis (elision, accents, stopwords, stemming) by naming
+/// [`ITALIAN`] as a text field's tokenizer and calling this on its index's
+/// [`tokenizers()`](tantivy::Index::tokenizers):
+///
+/// ```
+/// use cerca_core::analysis::{self, ITALIAN};
+/// use cerca_core::tantivy::collector::Count;
+/// use cerca_core::tantivy::query::QueryParser;
+/// use cerca_core::tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+/// use cerca_core::tantivy::{doc, Index};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut builder = Schema::builder();
+/// let indexing = TextFieldIndexing::default().set_tokenizer(ITALIAN);
+/// let text = builder.add_text_field("text", TextOptions::default().set_indexing_options(indexing));
+/// let index = Index::create_in_ram(builder.build());
+/// analysis::register(index.tokenizers());
+///
+/// let mut writer = index.writer(15_000_000)?;
+/// writer.add_document(doc!(text => "Le esercitazioni dell'esercito in Bielorussia"))?;
+/// writer.commit()?;
+///
+/// let searcher = index.reader()?.searcher();
+/// let query = QueryParser::for_index(&index, vec![text]).parse_query("esercitazione")?;
+/// assert_eq!(searcher.search(&query, &Count)?, 1);
+/// # Ok(()) }
+/// ```
 pub fn register(manager: &TokenizerManager) {
     manager.register(ITALIAN, italian_analyzer());
     manager.register(ITALIAN_WORD_FORMS, word_form_analyzer());
@@ -114,13 +141,15 @@ pub fn register(manager: &TokenizerManager) {
 
 /// One word of analyzed text, before stemming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WordForm<'a> {
     /// The folded word form (`esercitazioni`, `citta`), as the word-form fields index it.
     pub word: &'a str,
     /// The lower-case word before folding (`esercitazioni`, `città`): what the stemmer takes.
     pub lowercase: &'a str,
-    /// Byte range of the word in the analyzed text (after any elision).
+    /// Where the word starts in the analyzed text, in bytes (after any elision).
     pub offset_from: usize,
+    /// Where it ends (exclusive).
     pub offset_to: usize,
     /// Word position, counting every word.
     pub position: usize,
@@ -128,6 +157,7 @@ pub struct WordForm<'a> {
 
 /// One word of analyzed text, in both its indexed forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AnalyzedToken<'a> {
     /// The term of the stemmed fields (`esercit`).
     pub term: &'a str,
@@ -135,8 +165,9 @@ pub struct AnalyzedToken<'a> {
     pub word: &'a str,
     /// The lower-case word before folding and stemming (`esercitazioni`, `città`).
     pub lowercase: &'a str,
-    /// Byte range of the word in the analyzed text (after any elision).
+    /// Where the word starts in the analyzed text, in bytes (after any elision).
     pub offset_from: usize,
+    /// Where it ends (exclusive).
     pub offset_to: usize,
     /// Word position, counting every word.
     pub position: usize,
@@ -161,6 +192,7 @@ pub struct WordAnalyzer {
 }
 
 impl WordAnalyzer {
+    /// An analyzer with an empty cache of stems.
     pub fn new() -> Self {
         WordAnalyzer::default()
     }

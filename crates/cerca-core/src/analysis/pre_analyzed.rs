@@ -27,6 +27,7 @@ pub const PRE_ANALYZED: &str = "cerca_pre_analyzed";
 
 /// A text's terms and word forms, as [`PreAnalyzedTokenizer`] reads them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PreAnalyzed {
     /// The stemmed terms, one piece per position, separated by spaces.
     pub terms: String,
@@ -73,6 +74,7 @@ impl Default for PreAnalyzer {
 }
 
 impl PreAnalyzer {
+    /// An analyzer with an empty cache of stems.
     pub fn new() -> Self {
         PreAnalyzer {
             stemmer: ItalianStemmer::new(),

@@ -36,6 +36,7 @@ pub struct ItalianStemmer {
 token_filter_from_rewrite!(ItalianStemmer);
 
 impl ItalianStemmer {
+    /// The Snowball Italian stemmer, with an empty cache.
     pub fn new() -> Self {
         ItalianStemmer {
             stemmer: Stemmer::create(Algorithm::Italian),

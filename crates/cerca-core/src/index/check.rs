@@ -22,6 +22,7 @@ const MAX_LISTED: usize = 20;
 
 /// What [`Index::check`] found. The index is sound when [`CheckReport::is_sound`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// The index directory.
     pub path: PathBuf,
@@ -296,11 +297,13 @@ pub(super) fn rebuild(dir: &Path, given: &[Root]) -> Result<Index> {
         .map_err(|error| match error {
             LockError::IoError(io) if cannot_write(&io) => Error::ReadOnly {
                 path: dir.into(),
-                reason: io.to_string(),
+                source: io,
             },
-            LockError::IoError(io) => {
-                Error::io(dir)(std::io::Error::new(io.kind(), io.to_string()))
-            }
+            LockError::IoError(io) => Error::io(dir)(
+                // The lock's own error, unless tantivy still holds it too.
+                std::sync::Arc::try_unwrap(io)
+                    .unwrap_or_else(|io| std::io::Error::new(io.kind(), io.to_string())),
+            ),
             LockError::LockBusy => Error::IndexBusy { path: dir.into() },
         })?;
     // Roots first, where the rebuild cannot take them: killed at any later

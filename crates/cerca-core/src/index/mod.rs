@@ -30,6 +30,7 @@ pub(crate) use convert::{
     datetime, datetime_to_day, day_to_datetime, nanos, path_bytes, path_from_bytes, system_time,
 };
 use directory::PrivateDirectory;
+#[cfg(feature = "files")]
 pub(crate) use writer::Freshness;
 pub use writer::IndexWriter;
 
@@ -255,7 +256,7 @@ impl Index {
                 Error::Io { source, .. } if crate::error::cannot_write(&source) => {
                     Error::ReadOnly {
                         path: dir.to_path_buf(),
-                        reason: source.to_string(),
+                        source: std::sync::Arc::new(source),
                     }
                 }
                 other => other,
@@ -529,6 +530,7 @@ fn merge_policy() -> tantivy::merge_policy::LogMergePolicy {
 
 /// What the index remembers of a file, to tell whether it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StoredFile {
     /// The document's path.
     pub path: PathBuf,

@@ -66,6 +66,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Replaces `path` with `bytes` as [`write_atomically`] does, but without
 /// waiting for the disk: for information that costs nothing to lose.
+#[cfg_attr(not(feature = "files"), allow(dead_code))]
 pub(crate) fn write_quickly(path: &Path, bytes: &[u8]) -> Result<()> {
     replace(path, bytes, false)
 }

@@ -1,8 +1,10 @@
 //! Writing documents: one per path, always.
 
 use std::path::Path;
+use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tantivy::indexer::UserOperation;
 use tantivy::TantivyDocument;
 
 use super::{datetime, day_to_datetime, key_term, path_bytes, Index};
@@ -11,7 +13,9 @@ use crate::error::Result;
 use crate::Document;
 
 /// How many times a purge waits for tantivy's own merges, and how long each time.
+#[cfg(feature = "files")]
 const PURGE_ATTEMPTS: u32 = 200;
+#[cfg(feature = "files")]
 const PURGE_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// What the sync knows of a file besides what a [`Document`] says: enough to
@@ -28,54 +32,110 @@ pub(crate) struct Freshness {
 ///
 /// The index keeps one document per path: adding a document replaces any
 /// other with the same path, in the same commit.
+///
+/// Adding and deleting take `&self`, so several threads can add documents to
+/// one writer at once (each document's text is analyzed on the thread that
+/// adds it); committing takes `&mut self`, once they are done.
+///
+/// ```
+/// use cerca_core::{Document, Index, SearchOptions};
+///
+/// # fn main() -> cerca_core::Result<()> {
+/// let index = Index::create_in_ram()?;
+/// let mut writer = index.writer()?;
+/// std::thread::scope(|scope| {
+///     for thread in 0..4 {
+///         let writer = &writer;
+///         scope.spawn(move || {
+///             let path = format!("nota-{thread}.txt");
+///             writer.add(&Document::new(path, "Nota", "Le esercitazioni della settimana"))
+///         });
+///     }
+/// });
+/// writer.commit()?;
+/// assert_eq!(index.search("esercitazione", &SearchOptions::default())?.total, 4);
+/// # Ok(()) }
+/// ```
 pub struct IndexWriter<'a> {
     index: &'a Index,
-    writer: tantivy::IndexWriter,
-    /// For documents added without their analysis (the sync's pipeline
-    /// analyzes on its own threads).
-    analyzer: PreAnalyzer,
+    /// Adds and deletes share it (tantivy's take `&self`); a failed add
+    /// takes it alone, to learn the cause from tantivy's threads.
+    writer: RwLock<tantivy::IndexWriter>,
+    /// Analyzers for documents added without their analysis (the sync's
+    /// pipeline analyzes on its own threads), one per thread adding at the
+    /// same time: each keeps its cache of stems between documents.
+    analyzers: Mutex<Vec<PreAnalyzer>>,
+}
+
+impl std::fmt::Debug for IndexWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexWriter")
+            .field("index", self.index)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> IndexWriter<'a> {
     pub(crate) fn new(index: &'a Index, writer: tantivy::IndexWriter) -> Self {
         IndexWriter {
             index,
-            writer,
-            analyzer: PreAnalyzer::new(),
+            writer: RwLock::new(writer),
+            analyzers: Mutex::new(Vec::new()),
         }
     }
 
     /// Adds a document, replacing any document with the same path.
-    pub fn add(&mut self, document: &Document) -> Result<()> {
+    ///
+    /// Several threads may add at once (see [`IndexWriter`]); two documents
+    /// with the same path added at once leave one of them, never both.
+    pub fn add(&self, document: &Document) -> Result<()> {
         let freshness = Freshness {
             changed: document.modified,
             inode: 0,
             // Never compared with its file: a sync reads it again.
             checked: UNIX_EPOCH,
         };
-        let body = self.analyzer.analyze(&document.body);
+        let mut analyzer = self
+            .analyzers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default();
+        let body = analyzer.analyze(&document.body);
+        self.analyzers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(analyzer);
         self.add_analyzed(document, &body, &freshness)
     }
 
     /// The same as [`add`](IndexWriter::add), which already replaces.
-    pub fn replace(&mut self, document: &Document) -> Result<()> {
+    pub fn replace(&self, document: &Document) -> Result<()> {
         self.add(document)
     }
 
     /// Adds a document whose body `body` is the analysis of.
     pub(crate) fn add_analyzed(
-        &mut self,
+        &self,
         document: &Document,
         body: &PreAnalyzed,
         freshness: &Freshness,
     ) -> Result<()> {
-        self.delete(&document.path);
         let doc = self.to_tantivy(document, body, freshness);
-        if let Err(error) = self.writer.add_document(doc) {
+        // One batch: its delete and its add get consecutive stamps, so a
+        // document of the same path added by another thread at the same
+        // time is either deleted by this one or deletes it.
+        let operations = [
+            UserOperation::Delete(key_term(self.index.fields, &document.path)),
+            UserOperation::Add(doc),
+        ];
+        let added = self.shared().run(operations);
+        if let Err(error) = added {
             // An indexing thread died, and tantivy only says so: the cause
             // (a full disk, say) comes back when the threads are joined, as
             // a commit does. Nothing is committed: it fails, or is aborted.
-            let cause = match self.writer.prepare_commit() {
+            let mut writer = self.writer.write().unwrap_or_else(PoisonError::into_inner);
+            let cause = match writer.prepare_commit() {
                 Err(cause) => cause,
                 Ok(prepared) => {
                     let _ = prepared.abort();
@@ -83,20 +143,32 @@ impl<'a> IndexWriter<'a> {
                 }
             };
             let error = self.index.engine_error(cause);
-            self.recover();
+            let _ = writer.rollback();
             return Err(error);
         }
         Ok(())
     }
 
+    /// tantivy's writer, for what takes `&self` there.
+    fn shared(&self) -> std::sync::RwLockReadGuard<'_, tantivy::IndexWriter> {
+        self.writer.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// tantivy's writer, for what takes `&mut self` there (no lock is taken).
+    fn exclusive(&mut self) -> &mut tantivy::IndexWriter {
+        self.writer
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Removes the document with this path, if any.
-    pub fn delete(&mut self, path: &Path) {
-        self.writer.delete_term(key_term(self.index.fields, path));
+    pub fn delete(&self, path: &Path) {
+        self.shared().delete_term(key_term(self.index.fields, path));
     }
 
     /// Removes every document.
-    pub fn delete_all(&mut self) -> Result<()> {
-        self.writer
+    pub fn delete_all(&self) -> Result<()> {
+        self.shared()
             .delete_all_documents()
             .map_err(|e| self.index.engine_error(e))?;
         Ok(())
@@ -109,7 +181,7 @@ impl<'a> IndexWriter<'a> {
     /// they had written are removed once the writer is dropped and another
     /// one is made ([`Index::writer`] removes them).
     pub fn commit(&mut self) -> Result<()> {
-        if let Err(error) = self.writer.commit() {
+        if let Err(error) = self.exclusive().commit() {
             let error = self.index.engine_error(error);
             self.recover();
             return Err(error);
@@ -118,8 +190,9 @@ impl<'a> IndexWriter<'a> {
     }
 
     /// Commits with `payload` saved in tantivy's record of the commit.
+    #[cfg(feature = "files")]
     pub(crate) fn commit_with_payload(&mut self, payload: &str) -> Result<()> {
-        let committed = self.writer.prepare_commit().and_then(|mut prepared| {
+        let committed = self.exclusive().prepare_commit().and_then(|mut prepared| {
             prepared.set_payload(payload);
             prepared.commit()
         });
@@ -133,9 +206,8 @@ impl<'a> IndexWriter<'a> {
 
     /// Drops the changes made since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
-        self.writer
-            .rollback()
-            .map_err(|e| self.index.engine_error(e))?;
+        let rolled_back = self.exclusive().rollback();
+        rolled_back.map_err(|e| self.index.engine_error(e))?;
         Ok(())
     }
 
@@ -143,12 +215,15 @@ impl<'a> IndexWriter<'a> {
     pub fn finish(self) -> Result<()> {
         let index = self.index;
         self.writer
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
             .wait_merging_threads()
             .map_err(|e| index.engine_error(e))
     }
 
     /// Rewrites the segments holding deleted or replaced documents without
     /// them: until then their text is still in the index files.
+    #[cfg(feature = "files")]
     pub(crate) fn purge_deleted(&mut self) -> Result<()> {
         let index = self.index;
         let engine = |e| index.engine_error(e);
@@ -164,7 +239,8 @@ impl<'a> IndexWriter<'a> {
             if with_deletes.is_empty() {
                 break;
             }
-            match self.writer.merge(&with_deletes).wait() {
+            let merging = self.exclusive().merge(&with_deletes);
+            match merging.wait() {
                 Ok(_) => break,
                 // tantivy's own merges (started by the last commit) hold some of
                 // them: they drop deleted documents too; once they end, the
@@ -183,7 +259,7 @@ impl<'a> IndexWriter<'a> {
     /// Removes the files no commit refers to: those of segments merged away,
     /// and those a writer that died (killed, disk full) left behind.
     pub(crate) fn remove_leftover_files(&self) -> Result<()> {
-        self.writer
+        self.shared()
             .garbage_collect_files()
             .wait()
             .map_err(|e| self.index.engine_error(e))?;
@@ -198,6 +274,7 @@ impl<'a> IndexWriter<'a> {
     /// writer exists, and readers use committed segments only): after a
     /// failure, tantivy's own cleanup may still count a dead writer's
     /// segment as alive.
+    #[cfg(feature = "files")]
     pub(crate) fn remove_uncommitted_segments(&self) -> Result<()> {
         let Some(dir) = self.index.path() else {
             return Ok(());
@@ -226,7 +303,7 @@ impl<'a> IndexWriter<'a> {
 
     /// After a failed commit: back to the last commit.
     fn recover(&mut self) {
-        let _ = self.writer.rollback();
+        let _ = self.exclusive().rollback();
     }
 
     fn to_tantivy(

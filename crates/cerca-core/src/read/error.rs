@@ -4,6 +4,7 @@ use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[cfg(feature = "files")]
 use super::worker::WorkerError;
 
 /// Why an extractor could not get text out of bytes it was given.
@@ -254,6 +255,7 @@ pub enum ReadError {
         /// Which budget, with its limit.
         budget: Budget,
     },
+    #[cfg(feature = "files")]
     /// The extraction worker failed on this file (crashed, could not start, broke the
     /// protocol); the next file gets a fresh worker.
     #[error("{}: extraction worker {source}", path.display())]
@@ -280,6 +282,7 @@ pub enum ReadError {
         /// The ancestor folder it points back to.
         ancestor: PathBuf,
     },
+    #[cfg(feature = "files")]
     /// An `include`/`exclude` glob of the walk options is not valid.
     #[error("invalid glob {pattern:?}: {source}")]
     InvalidGlob {
@@ -314,8 +317,10 @@ impl ReadError {
             | ReadError::ChangedWhileReading { path }
             | ReadError::Interrupted { path }
             | ReadError::OverBudget { path, .. }
-            | ReadError::Worker { path, .. }
             | ReadError::SymlinkLoop { path, .. } => Some(path),
+            #[cfg(feature = "files")]
+            ReadError::Worker { path, .. } => Some(path),
+            #[cfg(feature = "files")]
             ReadError::InvalidGlob { .. } => None,
         }
     }

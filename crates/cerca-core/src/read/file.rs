@@ -3,16 +3,15 @@
 //! [`FileReader`](super::FileReader), which sends risky kinds to a worker process instead
 //! of extracting them here.
 
-use std::fs::File;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Duration;
 
-use super::{decode, Budget, ExtractError, Extracted, Extractor, Extractors, FoundFile, ReadError};
-
-/// Default size limit for one file: 64 MiB.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+use super::{
+    decode, open_regular, Budget, ExtractError, Extracted, Extractor, Extractors, FoundFile,
+    ReadError, DEFAULT_MAX_FILE_SIZE,
+};
 
 /// Default cap on the text of one file: 64 MiB.
 ///
@@ -47,6 +46,7 @@ pub const DEFAULT_MAX_MEMORY: u64 = 1024 * 1024 * 1024;
 /// be stopped nor limited in memory from outside, so it relies on the formats' own limits
 /// (see each module) and on the text cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadLimits {
     /// Files bigger than this many bytes are not read ([`ReadError::TooLarge`]).
     pub max_file_size: u64,
@@ -72,8 +72,16 @@ impl Default for ReadLimits {
     }
 }
 
+with_setters!(ReadLimits {
+    with_max_file_size => max_file_size: u64,
+    with_max_text_bytes => max_text_bytes: u64,
+    with_max_time => max_time: Duration,
+    with_max_memory => max_memory: u64,
+});
+
 /// What reading a file gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadFile {
     /// Title, body and date.
     pub extracted: Extracted,
@@ -189,23 +197,6 @@ pub(crate) fn load(
         return Err(ReadError::Binary { path: path.clone() });
     }
     Ok(bytes)
-}
-
-/// Opens a file for reading without waiting: a FIFO put in a regular file's
-/// place between the walk and the read would block `open` until a writer came.
-#[cfg(unix)]
-pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // O_NONBLOCK changes nothing for a regular file's reads.
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn open_regular(path: &Path) -> std::io::Result<File> {
-    File::open(path)
 }
 
 /// Extracts here: a panic becomes [`ExtractError::Panicked`], and text over the cap

@@ -2,6 +2,12 @@
 //! whitespace collapses to single spaces, and block boundaries end lines, so that the
 //! words of two paragraphs, cells or notes never glue together.
 
+// Each reader that uses it uses part of it.
+#![cfg_attr(
+    not(all(feature = "office", feature = "mail", feature = "pdf", feature = "rtf")),
+    allow(dead_code)
+)]
+
 /// Builds a body of `\n`-separated lines without blank lines nor stray spaces.
 #[derive(Debug, Default)]
 pub(crate) struct Lines {

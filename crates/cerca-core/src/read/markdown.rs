@@ -16,7 +16,7 @@ use super::text::{
     collapse_whitespace, parse_date_prefix, split_date_header, title_from_text, truncate_at_word,
     TITLE_MAX_CHARS,
 };
-use super::{decode, html, ExtractError, Extracted, Extractor};
+use super::{decode, ExtractError, Extracted, Extractor};
 
 /// Extractor for markdown (`md`, `markdown`).
 ///
@@ -60,6 +60,7 @@ pub fn extract_markdown(text: &str) -> Extracted {
 
 /// What the front matter declares.
 #[derive(Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FrontMatter {
     /// The `title` key, whitespace-collapsed, if not empty.
     pub title: Option<String>,
@@ -291,7 +292,7 @@ fn commonmark_text(markdown: &str) -> (String, Option<String>) {
             Event::Start(_) => {}
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(block) = html_block.take() {
-                    let text = html::html_text(&block);
+                    let text = html_block_text(&block);
                     if !text.is_empty() {
                         end_block(&mut body);
                         body.push_str(&text);
@@ -363,6 +364,18 @@ impl<'a> Iterator for LinesWithEnds<'a> {
     }
 }
 
+/// The text of an HTML block of Markdown: as the HTML reader reads HTML, or,
+/// in a build without the `html` feature, none (its tags are no text to index).
+fn html_block_text(block: &str) -> String {
+    #[cfg(feature = "html")]
+    return super::html::html_text(block);
+    #[cfg(not(feature = "html"))]
+    {
+        let _ = block;
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +431,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "html")]
     fn body_without_markup() {
         let x = extract_markdown(
             "Intro **grassetto** _corsivo_ `codice` [testo del link](https://example.com/url \"t\") ![alt](img.png)\n\n> citazione\n\n- uno\n- due\n\n```\nfn main() {}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div class=\"x\">\n<p>dentro &egrave; html</p>\n</div>\n",

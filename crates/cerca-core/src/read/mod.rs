@@ -49,46 +49,80 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
+#[cfg(feature = "files")]
 pub mod decode;
+#[cfg(feature = "office")]
 pub mod docx;
+#[cfg(feature = "mail")]
 pub mod eml;
+#[cfg(feature = "epub")]
 pub mod epub;
 mod error;
+#[cfg(feature = "files")]
 pub(crate) mod file;
+mod found;
+#[cfg(feature = "html")]
 pub mod html;
+#[cfg(feature = "files")]
 mod ignore_files;
+#[cfg(any(feature = "office", feature = "mail", feature = "pdf", feature = "rtf"))]
 mod lines;
+#[cfg(feature = "files")]
 pub mod markdown;
+#[cfg(feature = "office")]
 pub mod odt;
+#[cfg(feature = "pdf")]
 pub mod pdf;
+#[cfg(feature = "files")]
 mod reader;
+#[cfg(feature = "rtf")]
 pub mod rtf;
+#[cfg(feature = "files")]
 pub mod text;
+#[cfg(feature = "files")]
 mod walk;
+#[cfg(feature = "files")]
 pub mod worker;
+#[cfg(feature = "office")]
 mod xml;
+#[cfg(feature = "office")]
 pub mod zip_archive;
 
+#[cfg(feature = "office")]
 pub use self::docx::DocxExtractor;
+#[cfg(feature = "mail")]
 pub use self::eml::EmlExtractor;
+#[cfg(feature = "epub")]
 pub use self::epub::EpubExtractor;
 pub use self::error::{bytes, Budget, ExtractError, ReadError, SkipReason};
+#[cfg(feature = "files")]
 pub use self::file::{
-    content_hash, read_file, ReadFile, ReadLimits, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_MEMORY,
-    DEFAULT_MAX_TEXT_BYTES, DEFAULT_MAX_TIME,
+    content_hash, read_file, ReadFile, ReadLimits, DEFAULT_MAX_MEMORY, DEFAULT_MAX_TEXT_BYTES,
+    DEFAULT_MAX_TIME,
 };
+pub use self::found::{FoundFile, WalkOptions, DEFAULT_MAX_FILE_SIZE};
+#[cfg(feature = "html")]
 pub use self::html::HtmlExtractor;
+#[cfg(feature = "files")]
 pub use self::markdown::MarkdownExtractor;
+#[cfg(feature = "office")]
 pub use self::odt::OdtExtractor;
+#[cfg(feature = "pdf")]
 pub use self::pdf::PdfExtractor;
+#[cfg(feature = "files")]
 pub use self::reader::FileReader;
+#[cfg(feature = "rtf")]
 pub use self::rtf::RtfExtractor;
+#[cfg(feature = "files")]
 pub use self::text::TextExtractor;
-pub use self::walk::{walk, FoundFile, Walk, WalkEvent, WalkOptions};
+#[cfg(feature = "files")]
+pub use self::walk::{walk, Walk, WalkEvent};
+#[cfg(feature = "files")]
 pub use self::worker::{serve_worker, serve_worker_with, WorkerCommand, WorkerError};
 
 /// What a file yields for the index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Extracted {
     /// The document's title, if the format gives one or one could be derived from the text.
     pub title: Option<String>,
@@ -96,6 +130,39 @@ pub struct Extracted {
     pub body: String,
     /// The document's date (publication date for articles), if it declares one.
     pub date: Option<time::Date>,
+}
+
+impl Extracted {
+    /// What a file yields: this text, without title or date.
+    ///
+    /// ```
+    /// use cerca_core::read::Extracted;
+    ///
+    /// let extracted = Extracted::new("Il testo").with_title("Titolo");
+    /// assert_eq!(extracted.title.as_deref(), Some("Titolo"));
+    /// assert_eq!(extracted.date, None);
+    /// ```
+    pub fn new(body: impl Into<String>) -> Extracted {
+        Extracted {
+            title: None,
+            body: body.into(),
+            date: None,
+        }
+    }
+
+    /// With this title.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Extracted {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// With this date.
+    #[must_use]
+    pub fn with_date(mut self, date: time::Date) -> Extracted {
+        self.date = Some(date);
+        self
+    }
 }
 
 /// Per-kind text extraction: each format of [`Extractors::default()`] implements it, and
@@ -111,7 +178,7 @@ pub struct Extracted {
 ///     }
 ///     fn extract(&self, bytes: &[u8]) -> Result<Extracted, ExtractError> {
 ///         let text = cerca_core::read::decode::decode(bytes);
-///         Ok(Extracted { title: None, body: text.replace(',', " "), date: None })
+///         Ok(Extracted::new(text.replace(',', " ")))
 ///     }
 /// }
 ///
@@ -149,7 +216,8 @@ pub trait Extractor: Send + Sync {
 ///
 /// [`Extractors::default()`] handles text (`txt` and no extension), markdown (`md`,
 /// `markdown`), HTML (`html`, `htm`), PDF (`pdf`), DOCX (`docx`), ODT (`odt`), EPUB
-/// (`epub`), RTF (`rtf`) and e-mail (`eml`).
+/// (`epub`), RTF (`rtf`) and e-mail (`eml`): each of those whose feature is on
+/// (text and Markdown come with `files`, the others with their own feature).
 ///
 /// ```
 /// use cerca_core::read::Extractors;
@@ -292,15 +360,56 @@ pub fn is_binary_kind(kind: &str) -> bool {
     BINARY_KINDS.binary_search(&kind).is_ok()
 }
 
+/// The kinds of cerca's optional readers, and whether each one's feature is
+/// on in this build.
+const OPTIONAL_KINDS: &[(&str, bool)] = &[
+    ("docx", cfg!(feature = "office")),
+    ("eml", cfg!(feature = "mail")),
+    ("epub", cfg!(feature = "epub")),
+    ("fodt", cfg!(feature = "office")),
+    ("htm", cfg!(feature = "html")),
+    ("html", cfg!(feature = "html")),
+    ("odt", cfg!(feature = "office")),
+    ("pdf", cfg!(feature = "pdf")),
+    ("rtf", cfg!(feature = "rtf")),
+];
+
+/// Whether this kind has a reader of cerca's that this build left out (its
+/// feature is off): such files are skipped as an unsupported kind, not read
+/// as text (HTML's tags, a PDF's streams are no text to index).
+pub(crate) fn is_left_out_kind(kind: &str) -> bool {
+    OPTIONAL_KINDS
+        .iter()
+        .any(|&(optional, on)| optional == kind && !on)
+}
+
 /// Whether a kind no extractor claims is read as text (by the extractor of
-/// files without extension): unless it is binary by name.
+/// files without extension): unless it is binary by name, or its own reader
+/// was left out of this build.
 pub(crate) fn read_as_text(kind: &str) -> bool {
-    !is_binary_kind(kind)
+    !is_binary_kind(kind) && !is_left_out_kind(kind)
 }
 
 /// The file every cerca index directory holds: the walk never enters a
 /// folder that has one (an index inside an indexed folder is not text).
 pub(crate) const INDEX_MARKER_FILE: &str = "cerca-index.json";
+
+/// Opens a file for reading without waiting: a FIFO put in a regular file's
+/// place between the walk and the read would block `open` until a writer came.
+#[cfg(unix)]
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK changes nothing for a regular file's reads.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
 
 /// The kind of a path: its lower-case extension, or `""` when it has none.
 pub(crate) fn kind_of(path: &Path) -> String {
@@ -310,19 +419,32 @@ pub(crate) fn kind_of(path: &Path) -> String {
 }
 
 impl Default for Extractors {
+    /// The built-in extractors of the formats whose features are on.
     fn default() -> Self {
+        #[allow(unused_mut)] // Without the `files` feature there is none.
         let mut extractors = Extractors::empty();
+        #[allow(unused_variables)]
         let (in_process, isolated) = (false, true);
+        #[cfg(feature = "files")]
         extractors
             .add(Box::new(TextExtractor), true, in_process)
-            .add(Box::new(MarkdownExtractor), true, in_process)
-            .add(Box::new(HtmlExtractor), true, in_process)
-            .add(Box::new(PdfExtractor), true, isolated)
-            .add(Box::new(DocxExtractor), true, isolated)
-            .add(Box::new(OdtExtractor), true, isolated)
-            .add(Box::new(EpubExtractor), true, isolated)
-            .add(Box::new(RtfExtractor), true, in_process)
-            .add(Box::new(EmlExtractor), true, in_process);
+            .add(Box::new(MarkdownExtractor), true, in_process);
+        #[cfg(feature = "html")]
+        extractors.add(Box::new(HtmlExtractor), true, in_process);
+        #[cfg(feature = "pdf")]
+        extractors.add(Box::new(PdfExtractor), true, isolated);
+        #[cfg(feature = "office")]
+        extractors.add(Box::new(DocxExtractor), true, isolated).add(
+            Box::new(OdtExtractor),
+            true,
+            isolated,
+        );
+        #[cfg(feature = "epub")]
+        extractors.add(Box::new(EpubExtractor), true, isolated);
+        #[cfg(feature = "rtf")]
+        extractors.add(Box::new(RtfExtractor), true, in_process);
+        #[cfg(feature = "mail")]
+        extractors.add(Box::new(EmlExtractor), true, in_process);
         extractors
     }
 }
@@ -340,6 +462,14 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(all(
+        feature = "html",
+        feature = "pdf",
+        feature = "office",
+        feature = "epub",
+        feature = "mail",
+        feature = "rtf"
+    ))]
     fn kinds_of_default_registry() {
         let extractors = Extractors::default();
         assert_eq!(
@@ -368,6 +498,38 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_whose_reader_is_left_out_is_unsupported() {
+        let extractors = Extractors::default();
+        for &(kind, on) in OPTIONAL_KINDS {
+            assert_eq!(extractors.for_kind(kind).is_some(), on, "{kind}");
+            assert_eq!(is_left_out_kind(kind), !on, "{kind}");
+        }
+    }
+
+    /// A PDF in a build without the `pdf` feature: the walk passes it over
+    /// as an unsupported kind, even when its bytes look like text.
+    #[test]
+    #[cfg(all(feature = "files", not(feature = "pdf")))]
+    fn the_walk_skips_a_kind_whose_reader_is_left_out() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("rapporto.pdf"), "%PDF-1.4 solo testo")?;
+        std::fs::write(dir.path().join("nota.txt"), "testo")?;
+        let extractors = Extractors::default();
+        let events: Vec<WalkEvent> =
+            walk(dir.path(), &WalkOptions::default(), &extractors).collect();
+        let pdf_skipped = events.iter().any(|event| {
+            matches!(event, WalkEvent::Skipped { path, reason: SkipReason::UnsupportedKind(kind) }
+                if kind == "pdf" && path.ends_with("rapporto.pdf"))
+        });
+        let txt_found = events
+            .iter()
+            .any(|event| matches!(event, WalkEvent::File(found) if found.kind == "txt"));
+        assert!(pdf_skipped && txt_found, "{events:?}");
+        Ok(())
+    }
+
+    #[test]
+    #[cfg(feature = "files")]
     fn thread_safety() {
         fn send_sync<T: Send + Sync>() {}
         fn send<T: Send>() {}
@@ -379,6 +541,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "files")]
     fn last_registered_wins() {
         struct Upper;
         impl Extractor for Upper {

@@ -28,6 +28,7 @@ use snippet::Highlighter;
 
 /// How words written side by side combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Operator {
     /// Every word must match (`esercitazione militare` = both). When no
     /// document has them all and [`SearchOptions::relax`] is set, the search
@@ -41,6 +42,7 @@ pub enum Operator {
 
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// Best match first.
     #[default]
@@ -54,14 +56,42 @@ pub enum SortOrder {
 }
 
 /// What to search and how to return it.
+///
+/// Built from [`Default`] with the `with_*` setters (it may grow fields):
+///
+/// ```
+/// use cerca_core::{Document, HitDetail, Index, SearchOptions, SortOrder};
+///
+/// # fn main() -> cerca_core::Result<()> {
+/// let index = Index::create_in_ram()?;
+/// let mut writer = index.writer()?;
+/// for n in 1..=5 {
+///     writer.add(&Document::new(format!("verbali/{n}.txt"), "Verbale", "Il bilancio del comune"))?;
+/// }
+/// writer.commit()?;
+/// // The second page of two, by path, paths only.
+/// let options = SearchOptions::default()
+///     .with_sort(SortOrder::Path)
+///     .with_detail(HitDetail::Columns)
+///     .with_limit(2)
+///     .with_offset(2);
+/// let page = index.search("bilancio path:verbali", &options)?;
+/// assert_eq!(page.total, 5);
+/// let paths: Vec<_> = page.hits.iter().map(|hit| hit.path.to_string_lossy()).collect();
+/// assert_eq!(paths, ["verbali/3.txt", "verbali/4.txt"]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SearchOptions {
     /// How many hits to return (any number: a page never holds more hits
     /// than the index has documents).
     pub limit: usize,
     /// How many hits to skip first (for paging; past the last hit, none).
     pub offset: usize,
+    /// How words side by side combine: all of them (the default) or any.
     pub operator: Operator,
+    /// The order of hits: best first by default.
     pub sort: SortOrder,
     /// What each hit carries: [`HitDetail::Snippet`] by default.
     pub detail: HitDetail,
@@ -96,8 +126,20 @@ impl Default for SearchOptions {
     }
 }
 
+with_setters!(SearchOptions {
+    with_limit => limit: usize,
+    with_offset => offset: usize,
+    with_operator => operator: Operator,
+    with_sort => sort: SortOrder,
+    with_detail => detail: HitDetail,
+    with_within => within: Vec<PathBuf>,
+    with_relax => relax: bool,
+    with_semantic => semantic: Option<SemanticSearch>,
+});
+
 /// How much of each hit's document a search reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum HitDetail {
     /// Path, date, modification time and size, from the index's columns. No
     /// stored text is read, which is most of the cost of a long list of
@@ -113,6 +155,7 @@ pub enum HitDetail {
 
 /// The answer to a search.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SearchResults {
     /// The requested page of hits.
     pub hits: Vec<Hit>,
@@ -124,17 +167,25 @@ pub struct SearchResults {
 
 /// One matching document.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Hit {
     /// 1-based rank in the whole result list (offset included).
     pub rank: usize,
     /// The BM25 score, when hits are ranked by score.
     pub score: Option<f32>,
+    /// The document's path (its identity in the index).
     pub path: PathBuf,
+    /// Its title (empty with [`HitDetail::Columns`]).
     pub title: String,
+    /// Its own date, if it has one.
     pub date: Option<time::Date>,
+    /// Its file's modification time when it was indexed.
     pub modified: SystemTime,
+    /// Its file's size in bytes when it was indexed.
     pub size: u64,
+    /// Its kind: the lower-case extension, `""` for none (empty with [`HitDetail::Columns`]).
     pub kind: String,
+    /// A passage with the matched words marked (with [`HitDetail::Snippet`]).
     pub snippet: Option<Snippet>,
 }
 

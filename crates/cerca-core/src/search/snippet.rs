@@ -34,6 +34,7 @@ const MAX_SCANNED_BYTES: usize = 1 << 20;
 
 /// A passage of a document with the matched words marked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Snippet {
     /// The passage, whitespace collapsed, with `…` where it was cut.
     pub text: String,

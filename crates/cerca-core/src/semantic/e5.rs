@@ -195,7 +195,7 @@ fn is_the_weights_file(path: &Path) -> Result<bool> {
         dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
     };
     // Without waiting: a FIFO in its place would block the open.
-    let mut file = match crate::read::file::open_regular(path) {
+    let mut file = match crate::read::open_regular(path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
         Err(error) => return Err(Error::io(path)(error)),

@@ -79,10 +79,8 @@ impl Index {
     /// drop(writer);
     /// assert_eq!(index.make_vectors(&Topics)?, 3);
     ///
-    /// let options = SearchOptions {
-    ///     semantic: Some(SemanticSearch::new(Arc::new(Topics))),
-    ///     ..SearchOptions::default()
-    /// };
+    /// let options =
+    ///     SearchOptions::default().with_semantic(Some(SemanticSearch::new(Arc::new(Topics))));
     /// // No document has the word "malattia": its meaning finds one.
     /// let results = index.search("malattia", &options)?;
     /// assert_eq!(results.hits[0].path.to_str(), Some("a.txt"));

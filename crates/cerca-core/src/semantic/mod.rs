@@ -11,7 +11,7 @@
 //! it) are ranked by their lexical score and their cosine together.
 //!
 //! cerca's model, multilingual-e5-small, comes with the `semantic` feature
-//! as [`E5Model`]; any other [`Embedder`] works the same way.
+//! as `E5Model`; any other [`Embedder`] works the same way.
 
 #[cfg(feature = "semantic")]
 mod e5;

@@ -130,7 +130,7 @@ impl VectorStore {
     /// is [`Error::CorruptVectors`]; a damaged or torn record ends the vectors
     /// read (those after it are made again).
     pub fn load(path: &Path) -> Result<Option<VectorStore>> {
-        let mut file = match crate::read::file::open_regular(path) {
+        let mut file = match crate::read::open_regular(path) {
             Ok(file) => file,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(Error::io(path)(error)),

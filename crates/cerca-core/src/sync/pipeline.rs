@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, SystemTime};
 
-use super::ToRead;
+use super::syncer::ToRead;
 use crate::analysis::{PreAnalyzed, PreAnalyzer};
 use crate::error::Result;
 use crate::read::{Extractors, FileReader, ReadError, ReadLimits, WorkerCommand};

@@ -14,6 +14,9 @@
 //! every few milliseconds: [`RACY_WINDOW`]. Times in whole seconds (FAT, ext3,
 //! HFS+, some network shares) tick every second or two: [`COARSE_RACY_WINDOW`].
 
+// Most of it serves the Syncer, which is built with the `files` feature.
+#![cfg_attr(not(feature = "files"), allow(dead_code))]
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,8 @@
 //! What a sync did, and what it says while it runs.
 
+// Most of it serves the Syncer, which is built with the `files` feature.
+#![cfg_attr(not(feature = "files"), allow(dead_code))]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,15 +13,21 @@ use crate::read::SkipReason;
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SyncReport {
+    /// Files indexed for the first time.
     pub added: usize,
+    /// Files whose content changed, indexed again.
     pub updated: usize,
+    /// Documents removed: their files are gone, or no longer chosen.
     pub removed: usize,
+    /// Files found as they were indexed (or read again and found with the same content).
     pub unchanged: usize,
     /// Passed over on purpose: unsupported kind, too large, binary…
     pub skipped: usize,
     /// Could not be read; their previous entries, if any, are kept.
     pub failed: usize,
+    /// Bytes of the files read.
     pub bytes_read: u64,
     /// Indexed without any text: empty files, PDFs without a text layer (scans).
     pub without_text: usize,
@@ -34,6 +43,7 @@ pub struct SyncReport {
     /// Why the vectors could not be made (a full disk, the model failing):
     /// the documents read are committed and searchable by their words.
     pub vectors_error: Option<String>,
+    /// How long the sync took.
     #[serde(serialize_with = "as_seconds")]
     pub elapsed: Duration,
     /// Skipped files per reason (`"kind .jpg"`, `"binary"`, `"too large"`…).

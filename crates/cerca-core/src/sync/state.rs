@@ -22,6 +22,9 @@
 //! there. The files are replaced atomically, under the writer lock. An index
 //! in memory keeps them in memory.
 
+// Most of it serves the Syncer, which is built with the `files` feature.
+#![cfg_attr(not(feature = "files"), allow(dead_code))]
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -48,6 +51,7 @@ const STATE_FORMAT: u32 = 1;
 /// The options belong to the root: every later sync walks it with them, until
 /// the root is given again with others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Root {
     /// The root's canonical path (any path the OS accepts: not UTF-8 necessarily).
     #[serde(with = "path_repr")]
@@ -74,6 +78,7 @@ impl Root {
 
 /// A root as the index records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RootStatus {
     /// The root and its options.
     pub root: Root,

@@ -82,24 +82,24 @@ pub async fn search(
             format!("limit is at most {MAX_PAGE} (page with offset)"),
         );
     }
-    let options = SearchOptions {
-        limit,
-        offset: params.offset.unwrap_or(0),
-        operator: if yes(&params.any) {
-            Operator::Any
-        } else {
-            Operator::All
-        },
-        sort,
-        detail: HitDetail::Snippet,
-        // A person reads these, as the page shows them.
-        relax: true,
-        semantic: match yes(&params.lexical) || sort != SortOrder::Score {
-            true => None,
-            false => served.semantic.clone(),
-        },
-        ..SearchOptions::default()
+    let operator = if yes(&params.any) {
+        Operator::Any
+    } else {
+        Operator::All
     };
+    let semantic = match yes(&params.lexical) || sort != SortOrder::Score {
+        true => None,
+        false => served.semantic.clone(),
+    };
+    let options = SearchOptions::default()
+        .with_limit(limit)
+        .with_offset(params.offset.unwrap_or(0))
+        .with_operator(operator)
+        .with_sort(sort)
+        .with_detail(HitDetail::Snippet)
+        // A person reads these, as the page shows them.
+        .with_relax(true)
+        .with_semantic(semantic);
     let permit = match tokio::time::timeout(
         QUEUE_WAIT,
         Arc::clone(&served.searches).acquire_owned(),
