@@ -17,6 +17,15 @@ fn squad_docs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/squad-it/docs")
 }
 
+/// An index of the squad-it paragraphs in the sandbox; its directory.
+fn squad_index(sandbox: &Sandbox) -> String {
+    let index = sandbox.path("idx").to_str().unwrap().to_owned();
+    sandbox
+        .run(&["index", "--index", &index, squad_docs().to_str().unwrap()])
+        .code(0);
+    index
+}
+
 #[test]
 fn translate_prints_the_query_dsl_and_a_sphinxql_statement() {
     let sandbox = Sandbox::new();
@@ -134,16 +143,16 @@ fn export_writes_the_seed_for_each_engine_and_refuses_what_does_not_apply() {
     );
     sandbox.run(&["index", "--index", index, seeds]).code(0);
 
+    // `cerca export --index INDEX --to ENGINE [OPTION…] OUT`.
+    let export = |engine: &str, options: &[&str], out: &Path| {
+        let mut args = vec!["export", "--index", index, "--to", engine];
+        args.extend_from_slice(options);
+        args.push(out.to_str().unwrap());
+        sandbox.run(&args)
+    };
     let out = sandbox.path("os");
-    let run = sandbox.run(&[
-        "export",
-        "--index",
-        index,
-        "--to",
-        "opensearch",
-        out.to_str().unwrap(),
-    ]);
-    run.code(0)
+    export("opensearch", &[], &out)
+        .code(0)
         .stdout_has("exported 1 documents")
         .stdout_has("load.sh");
     let bulk = std::fs::read_to_string(out.join("bulk-00001.ndjson")).unwrap();
@@ -153,15 +162,7 @@ fn export_writes_the_seed_for_each_engine_and_refuses_what_does_not_apply() {
     );
 
     // Again into the same folder: refused, and the first export is intact.
-    sandbox
-        .run(&[
-            "export",
-            "--index",
-            index,
-            "--to",
-            "opensearch",
-            out.to_str().unwrap(),
-        ])
+    export("opensearch", &[], &out)
         .code(2)
         .stderr_has("not empty");
     assert_eq!(
@@ -170,51 +171,20 @@ fn export_writes_the_seed_for_each_engine_and_refuses_what_does_not_apply() {
     );
 
     let out = sandbox.path("sx");
-    sandbox
-        .run(&[
-            "export",
-            "--index",
-            index,
-            "--to",
-            "sphinx",
-            "--replicas",
-            "2",
-            out.to_str().unwrap(),
-        ])
+    export("sphinx", &["--replicas", "2"], &out)
         .code(2)
         .stderr_has("--replicas and --max-file-size are for --to opensearch");
-    sandbox
-        .run(&[
-            "export",
-            "--index",
-            index,
-            "--to",
-            "opensearch",
-            "--nodes",
-            "2",
-            out.to_str().unwrap(),
-        ])
+    export("opensearch", &["--nodes", "2"], &out)
         .code(2)
         .stderr_has("are for --to sphinx");
-    sandbox
-        .run(&[
-            "export",
-            "--index",
-            index,
-            "--to",
-            "sphinx",
-            "--shards",
-            "2",
-            "--nodes",
-            "2",
-            out.to_str().unwrap(),
-        ])
+    export("sphinx", &["--shards", "2", "--nodes", "2"], &out)
         .code(0)
         .stdout_has("in 2 shards")
         .stdout_has("build.sh");
     assert!(out.join("node-1.conf").exists() && !out.join("node-2.conf").exists());
     // No index there: the usual error, nothing written.
     let none = sandbox.path("none");
+    let sx2 = sandbox.path("sx2");
     sandbox
         .run(&[
             "export",
@@ -222,11 +192,11 @@ fn export_writes_the_seed_for_each_engine_and_refuses_what_does_not_apply() {
             none.to_str().unwrap(),
             "--to",
             "sphinx",
-            sandbox.path("sx2").to_str().unwrap(),
+            sx2.to_str().unwrap(),
         ])
         .code(2)
         .stderr_has("no index at");
-    assert!(!sandbox.path("sx2").exists());
+    assert!(!sx2.exists());
 }
 
 /// The commands a cluster needs, if they are all installed.
@@ -351,11 +321,8 @@ fn a_three_node_sphinx_cluster_answers_like_cerca_and_survives_a_node() {
         return;
     }
     let sandbox = Sandbox::new();
-    let index = sandbox.path("idx");
-    let index = index.to_str().unwrap();
-    sandbox
-        .run(&["index", "--index", index, squad_docs().to_str().unwrap()])
-        .code(0);
+    let index = squad_index(&sandbox);
+    let index = index.as_str();
     let port = free_ports();
     let dir = sandbox.path("cluster");
     sandbox
@@ -476,11 +443,8 @@ fn an_opensearch_cluster_loads_the_export_and_answers_like_cerca() {
     };
     let url = url.to_string_lossy().trim_end_matches('/').to_owned();
     let sandbox = Sandbox::new();
-    let index = sandbox.path("idx");
-    let index = index.to_str().unwrap();
-    sandbox
-        .run(&["index", "--index", index, squad_docs().to_str().unwrap()])
-        .code(0);
+    let index = squad_index(&sandbox);
+    let index = index.as_str();
     let name = format!("cerca-test-{}", std::process::id());
     let out = sandbox.path("os");
     sandbox

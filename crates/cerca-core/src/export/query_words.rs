@@ -5,25 +5,14 @@
 //! It follows `search/compile.rs` in script mode: an AND query is never
 //! relaxed to OR (there is no fallback in a translation).
 
-use std::collections::HashSet;
-
-use cerca_query::{
-    DateField, DateRange, Expr, Node, ParseError, ParseErrorKind, Span, TermKind, TextField,
-};
+use cerca_query::{DateField, DateRange, Expr, Node, ParseError, ParseErrorKind, Span, TermKind};
 
 use crate::analysis::{inflections, StopWords, WordAnalyzer};
 use crate::error::{Error, Result};
-use crate::search::compile::{
-    automatic_distance, collect_exact_words, is_one_word, is_relaxable, sloppy_repeats_error,
-};
+pub(crate) use crate::search::clause_plan::Scope;
+use crate::search::clause_plan::{plan, Join, Role, TreeWalk};
+use crate::search::compile::{automatic_distance, collect_exact_words, sloppy_repeats_error};
 use crate::Operator;
-
-/// Which text fields a word is looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scope {
-    TitleAndBody,
-    Only(TextField),
-}
 
 /// One engine's syntax for the pieces of a query.
 pub(crate) trait Dialect {
@@ -86,17 +75,6 @@ pub(crate) struct PhraseWord {
     pub text: String,
     /// A stopword: cerca matches its exact form, never its stem.
     pub stopword: bool,
-}
-
-/// How clauses side by side combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Join {
-    /// `a AND b`, and words side by side under [`Operator::All`].
-    All,
-    /// Words side by side under [`Operator::Any`]: filters and `+` words hold.
-    Any,
-    /// `a OR b`.
-    Either,
 }
 
 /// Walks a query's tree into a dialect's clauses.
@@ -192,21 +170,6 @@ impl<'d, D: Dialect> Translator<'d, D> {
         }
     }
 
-    /// `node`, a lone stopword searched when `keep` says so (see compile.rs).
-    fn node_keeping_stopword(
-        &mut self,
-        node: &Node,
-        scope: Scope,
-        negated: bool,
-        keep: bool,
-    ) -> Result<Option<D::Out>> {
-        let keep_stopwords = self.keep_stopwords;
-        self.keep_stopwords |= keep;
-        let translated = self.node(node, scope, negated);
-        self.keep_stopwords = keep_stopwords;
-        translated
-    }
-
     fn clauses(
         &mut self,
         items: &[Node],
@@ -218,41 +181,30 @@ impl<'d, D: Dialect> Translator<'d, D> {
         let (mut must, mut should, mut must_not, mut any_of) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut filtered, mut required) = (false, false);
-        let mut seen: HashSet<String> = HashSet::new();
-        for item in items {
-            if !seen.insert(item.to_string()) {
-                continue;
-            }
-            if let Expr::Not(inner) = &item.expr {
-                let keep = is_one_word(inner);
-                if let Some(excluded) = self.node_keeping_stopword(inner, scope, !negated, keep)? {
-                    match join {
-                        Join::Either => {
-                            should.push(self.dialect.everything_but(excluded, item.span)?)
-                        }
-                        Join::All | Join::Any => must_not.push(excluded),
-                    }
-                }
-                continue;
-            }
-            let keep = (join == Join::Either
-                || matches!(item.expr, Expr::Required(_) | Expr::Field { .. }))
-                && is_one_word(item);
-            let Some(translated) = self.node_keeping_stopword(item, scope, negated, keep)? else {
+        for planned in plan(items, join) {
+            let negated = negated ^ planned.negates();
+            let translated =
+                self.walk_keeping_stopword(planned.node, scope, negated, planned.keep_stopword)?;
+            let Some(translated) = translated else {
                 continue;
             };
-            match (&item.expr, join) {
-                (Expr::Required(_), _) => {
+            match planned.role {
+                Role::Excluded => must_not.push(translated),
+                Role::ExcludedBesideOr => should.push(
+                    self.dialect
+                        .everything_but(translated, planned.written.span)?,
+                ),
+                Role::Required => {
                     required = true;
                     must.push(translated);
                 }
-                (_, Join::All) => must.push(translated),
-                (_, Join::Any) if is_relaxable(item) => any_of.push(translated),
-                (_, Join::Any) => {
+                Role::Must => must.push(translated),
+                Role::Word => any_of.push(translated),
+                Role::Filter => {
                     filtered = true;
                     must.push(translated);
                 }
-                (_, Join::Either) => should.push(translated),
+                Role::Alternative => should.push(translated),
             }
         }
         if filtered && !required && !any_of.is_empty() {
@@ -365,5 +317,17 @@ impl<'d, D: Dialect> Translator<'d, D> {
 impl From<crate::export::Untranslatable> for Error {
     fn from(error: crate::export::Untranslatable) -> Self {
         Error::Untranslatable(Box::new(error))
+    }
+}
+
+impl<D: Dialect> TreeWalk for Translator<'_, D> {
+    type Out = Result<Option<D::Out>>;
+
+    fn keep_stopwords(&mut self) -> &mut bool {
+        &mut self.keep_stopwords
+    }
+
+    fn walk(&mut self, node: &Node, scope: Scope, negated: bool) -> Self::Out {
+        self.node(node, scope, negated)
     }
 }

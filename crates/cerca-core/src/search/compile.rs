@@ -5,7 +5,6 @@
 //! and fuzzy terms. Stopwords are dropped from the bag of words unless the
 //! query has nothing else; phrases keep them, since the index does.
 
-use std::collections::HashSet;
 use std::ops::Bound;
 use std::time::{Duration, SystemTime};
 
@@ -26,6 +25,7 @@ use super::sloppy_phrase::SloppyPhrase;
 use crate::index::{datetime, day_to_datetime};
 use crate::schema::Fields;
 
+use super::clause_plan::{plan, Join, Role, Scope, TreeWalk};
 use super::Operator;
 
 /// The weight of a match in the title, added to the body's score.
@@ -79,13 +79,6 @@ impl Highlight {
     }
 }
 
-/// Which text fields a word is looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    TitleAndBody,
-    Only(TextField),
-}
-
 impl Scope {
     /// The schema's fields of stems, by name.
     fn stemmed_fields(self) -> &'static str {
@@ -114,17 +107,6 @@ fn describe_range(range: &DateRange) -> String {
         None => open.to_owned(),
     };
     format!("[{}, {})", point(&range.start, "…"), point(&range.end, "…"))
-}
-
-/// How the clauses of a list combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Join {
-    /// `AND`: every clause must match; `NOT`/`-` clauses exclude.
-    All,
-    /// Side by side under OR (`--any`): any clause may match; `-` clauses still exclude.
-    Any,
-    /// Explicit `OR`: `a OR NOT b` also matches every document without `b`.
-    Either,
 }
 
 /// The tantivy query for a tree, what to highlight, and (for `--explain`)
@@ -292,23 +274,6 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// `node`, where a lone stopword is searched when `keep` says so: a
-    /// stopword that is a whole side of an explicit OR, required, excluded
-    /// or looked for in one field was asked for.
-    fn node_keeping_stopword(
-        &mut self,
-        node: &Node,
-        scope: Scope,
-        negated: bool,
-        keep: bool,
-    ) -> Option<Box<dyn Query>> {
-        let keep_stopwords = self.keep_stopwords;
-        self.keep_stopwords |= keep;
-        let compiled = self.node(node, scope, negated);
-        self.keep_stopwords = keep_stopwords;
-        compiled
-    }
-
     /// A list of clauses joined as `join` says; `+` clauses are required either way.
     fn clauses(
         &mut self,
@@ -327,55 +292,38 @@ impl<'a> Compiler<'a> {
         // a `+` word (as documented for `+`).
         let mut any_of: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let (mut filtered, mut required) = (false, false);
-        // `di di di`, `a* OR a* OR a*`: the same clause again adds only work.
-        let mut seen: HashSet<String> = HashSet::new();
-        for item in items {
-            if !seen.insert(item.to_string()) {
+        for planned in plan(items, join) {
+            let negated = negated ^ planned.negates();
+            let compiled =
+                self.walk_keeping_stopword(planned.node, scope, negated, planned.keep_stopword);
+            let Some(query) = compiled else {
                 continue;
-            }
-            if let Expr::Not(inner) = &item.expr {
-                let keep_stopword = is_one_word(inner);
-                match self.node_keeping_stopword(inner, scope, !negated, keep_stopword) {
-                    Some(query) if join == Join::Either => {
-                        clauses.push((Occur::Should, everything_but(query)))
-                    }
-                    Some(query) => clauses.push((Occur::MustNot, query)),
-                    None => {}
-                }
-                continue;
-            }
-            let keep_stopword = (join == Join::Either
-                || matches!(item.expr, Expr::Required(_) | Expr::Field { .. }))
-                && is_one_word(item);
-            let compiled = self.node_keeping_stopword(item, scope, negated, keep_stopword);
-            let (occur, query) = match &item.expr {
-                Expr::Required(_) => match compiled {
-                    Some(query) => {
-                        required = true;
-                        (Occur::Must, query)
-                    }
-                    None => continue,
-                },
-                _ => match compiled {
-                    Some(query) if top_level && is_relaxable(item) => {
-                        some_of.push((Occur::Should, coordinated(query)));
-                        continue;
-                    }
-                    Some(query) if top_level || join == Join::All => (Occur::Must, query),
-                    Some(query) if join == Join::Any && is_relaxable(item) => {
-                        any_of.push((Occur::Should, query));
-                        continue;
-                    }
-                    // Filters hold with `--any` too.
-                    Some(query) if join == Join::Any => {
-                        filtered = true;
-                        (Occur::Must, query)
-                    }
-                    Some(query) => (Occur::Should, query),
-                    None => continue,
-                },
             };
-            clauses.push((occur, query));
+            let clause = match planned.role {
+                Role::Excluded => (Occur::MustNot, query),
+                Role::ExcludedBesideOr => (Occur::Should, everything_but(query)),
+                Role::Required => {
+                    required = true;
+                    (Occur::Must, query)
+                }
+                _ if top_level && is_relaxable(planned.node) => {
+                    some_of.push((Occur::Should, coordinated(query)));
+                    continue;
+                }
+                _ if top_level => (Occur::Must, query),
+                Role::Must => (Occur::Must, query),
+                Role::Word => {
+                    any_of.push((Occur::Should, query));
+                    continue;
+                }
+                // Filters hold with `--any` too.
+                Role::Filter => {
+                    filtered = true;
+                    (Occur::Must, query)
+                }
+                Role::Alternative => (Occur::Should, query),
+            };
+            clauses.push(clause);
         }
         self.coordinate = top_level;
         if !some_of.is_empty() {
@@ -643,6 +591,18 @@ impl<'a> Compiler<'a> {
                 datetime(self.now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH))
             }
         }
+    }
+}
+
+impl TreeWalk for Compiler<'_> {
+    type Out = Option<Box<dyn Query>>;
+
+    fn keep_stopwords(&mut self) -> &mut bool {
+        &mut self.keep_stopwords
+    }
+
+    fn walk(&mut self, node: &Node, scope: Scope, negated: bool) -> Self::Out {
+        self.node(node, scope, negated)
     }
 }
 

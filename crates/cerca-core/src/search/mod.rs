@@ -1,5 +1,6 @@
 //! Searching an index: options, results, and the search itself.
 
+pub(crate) mod clause_plan;
 mod columns;
 pub(crate) mod compile;
 mod meaning;
