@@ -1,4 +1,4 @@
-//! The export: per node a configuration, per shard its data, the stopwords,
+//! The export: per node a configuration, per shard its data,
 //! and the scripts that build, start and stop the cluster.
 
 use std::fmt::Write as _;
