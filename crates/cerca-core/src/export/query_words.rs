@@ -11,7 +11,7 @@ use crate::analysis::{inflections, StopWords, WordAnalyzer};
 use crate::error::{Error, Result};
 pub(crate) use crate::search::clause_plan::Scope;
 use crate::search::clause_plan::{plan, Join, Role, TreeWalk};
-use crate::search::compile::{automatic_distance, collect_exact_words, sloppy_repeats_error};
+use crate::search::compile::{automatic_distance, only_stopwords, sloppy_repeats_error};
 use crate::Operator;
 
 /// One engine's syntax for the pieces of a query.
@@ -100,21 +100,8 @@ impl<'d, D: Dialect> Translator<'d, D> {
     /// The translation of `root`; `None` when nothing of it is searched.
     pub fn translate(mut self, root: &Node) -> Result<Option<D::Out>> {
         cerca_query::limits::check(root)?;
-        self.keep_stopwords = self.only_stopwords(root);
+        self.keep_stopwords = only_stopwords(&mut self.analyzer, &self.stopwords, root);
         self.node(root, Scope::TitleAndBody, false)
-    }
-
-    fn only_stopwords(&mut self, root: &Node) -> bool {
-        let mut words = Vec::new();
-        collect_exact_words(root, &mut words);
-        let (mut any, mut all_stop) = (false, true);
-        for word in words {
-            self.analyzer.analyze(word, |t| {
-                any = true;
-                all_stop &= StopWords::italian().contains_term(t.term);
-            });
-        }
-        any && all_stop
     }
 
     fn node(&mut self, node: &Node, scope: Scope, negated: bool) -> Result<Option<D::Out>> {

@@ -159,7 +159,7 @@ impl<'a> Compiler<'a> {
     /// The tantivy query for `root`; an error pointing into the query for
     /// what cannot be searched (an invalid path glob, a phrase too costly).
     pub fn compile(mut self, root: &Node) -> Result<Compiled, ParseError> {
-        self.keep_stopwords = self.only_stopwords(root);
+        self.keep_stopwords = only_stopwords(&mut self.analyzer, self.stopwords, root);
         let query = self.node(root, Scope::TitleAndBody, false);
         if let Some(error) = self.error.take() {
             return Err(error);
@@ -210,20 +210,6 @@ impl<'a> Compiler<'a> {
     }
 
     /// Whether every bag-of-words term of the query is a stopword (`della`).
-    fn only_stopwords(&mut self, root: &Node) -> bool {
-        let mut words = Vec::new();
-        collect_exact_words(root, &mut words);
-        let mut any = false;
-        let mut all_stop = true;
-        for word in words {
-            self.analyzer.analyze(word, |t| {
-                any = true;
-                all_stop &= self.stopwords.contains_term(t.term);
-            });
-        }
-        any && all_stop
-    }
-
     fn node(&mut self, node: &Node, scope: Scope, negated: bool) -> Option<Box<dyn Query>> {
         match &node.expr {
             Expr::Term(term) => match term.kind {
@@ -569,27 +555,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn instant(&self, point: DatePoint) -> tantivy::DateTime {
-        match point {
-            DatePoint::Day(day) => {
-                let date = time::Month::try_from(day.month).ok().and_then(|month| {
-                    time::Date::from_calendar_date(day.year, month, day.day).ok()
-                });
-                // The parser validates days; an invalid one can only be out of time's range.
-                date.map_or_else(
-                    || {
-                        tantivy::DateTime::from_timestamp_nanos(if day.year < 0 {
-                            i64::MIN
-                        } else {
-                            i64::MAX
-                        })
-                    },
-                    day_to_datetime,
-                )
+        match resolve_point(point, self.now) {
+            ResolvedPoint::Day(date) => day_to_datetime(date),
+            ResolvedPoint::OutOfRange { before } => {
+                tantivy::DateTime::from_timestamp_nanos(if before { i64::MIN } else { i64::MAX })
             }
-            DatePoint::Ago { amount, unit } => {
-                let ago = Duration::from_secs(ago_hours(amount, unit).saturating_mul(3600));
-                datetime(self.now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH))
-            }
+            ResolvedPoint::Instant(instant) => datetime(instant),
         }
     }
 }
@@ -616,8 +587,58 @@ impl Fields {
     }
 }
 
+/// Whether every bag-of-words term of the query is a stopword (`della`):
+/// then stopwords are searched, or nothing would be.
+pub(crate) fn only_stopwords(
+    analyzer: &mut WordAnalyzer,
+    stopwords: &StopWords,
+    root: &Node,
+) -> bool {
+    let mut words = Vec::new();
+    collect_exact_words(root, &mut words);
+    let (mut any, mut all_stop) = (false, true);
+    for word in words {
+        analyzer.analyze(word, |t| {
+            any = true;
+            all_stop &= stopwords.contains_term(t.term);
+        });
+    }
+    any && all_stop
+}
+
+/// A date bound of a query, made concrete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ResolvedPoint {
+    /// The start (UTC) of this day.
+    Day(time::Date),
+    /// A day the calendar cannot hold (the parser validates the others):
+    /// before every instant, or after.
+    OutOfRange { before: bool },
+    /// That long before the query runs.
+    Instant(SystemTime),
+}
+
+/// `point` for a query run at `now`.
+pub(crate) fn resolve_point(point: DatePoint, now: SystemTime) -> ResolvedPoint {
+    match point {
+        DatePoint::Day(day) => time::Month::try_from(day.month)
+            .ok()
+            .and_then(|month| time::Date::from_calendar_date(day.year, month, day.day).ok())
+            .map_or(
+                ResolvedPoint::OutOfRange {
+                    before: day.year < 0,
+                },
+                ResolvedPoint::Day,
+            ),
+        DatePoint::Ago { amount, unit } => {
+            let ago = Duration::from_secs(ago_hours(amount, unit).saturating_mul(3600));
+            ResolvedPoint::Instant(now.checked_sub(ago).unwrap_or(SystemTime::UNIX_EPOCH))
+        }
+    }
+}
+
 /// Bag-of-words terms outside phrases, negations excluded.
-pub(crate) fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
+fn collect_exact_words<'n>(node: &'n Node, words: &mut Vec<&'n str>) {
     match &node.expr {
         Expr::Term(term) if term.kind == TermKind::Exact => words.push(&term.text),
         Expr::Implicit(items) | Expr::And(items) | Expr::Or(items) => items

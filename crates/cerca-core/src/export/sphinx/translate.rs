@@ -6,6 +6,7 @@ use cerca_query::{DateField, DatePoint, DateRange, Node, Span, TextField};
 use crate::error::{Error, Result};
 use crate::export::query_words::{Dialect, PhraseWord, Scope, Translator};
 use crate::export::{day_seconds, instant_seconds, Untranslatable};
+use crate::search::compile::{resolve_point, ResolvedPoint};
 use crate::Operator;
 
 const ENGINE: &str = "Sphinx";
@@ -393,19 +394,16 @@ fn boost_keywords(text: &str, factor: f32) -> Option<String> {
 
 /// A day's start, or the moment that long ago, in seconds since 1970.
 fn seconds(point: DatePoint) -> i64 {
-    match point {
-        DatePoint::Day(day) => {
-            let date = time::Month::try_from(day.month)
-                .ok()
-                .and_then(|month| time::Date::from_calendar_date(day.year, month, day.day).ok());
-            date.map_or(if day.year < 0 { i64::MIN } else { i64::MAX }, day_seconds)
+    match resolve_point(point, std::time::SystemTime::now()) {
+        ResolvedPoint::Day(date) => day_seconds(date),
+        ResolvedPoint::OutOfRange { before } => {
+            if before {
+                i64::MIN
+            } else {
+                i64::MAX
+            }
         }
-        DatePoint::Ago { amount, unit } => {
-            let hours = crate::search::compile::ago_hours(amount, unit);
-            let ago = std::time::Duration::from_secs(hours.saturating_mul(3600));
-            let now = std::time::SystemTime::now();
-            instant_seconds(now.checked_sub(ago).unwrap_or(std::time::UNIX_EPOCH))
-        }
+        ResolvedPoint::Instant(instant) => instant_seconds(instant),
     }
 }
 
