@@ -42,7 +42,11 @@ pub fn run(args: &ExportArgs) -> Result<bool> {
                 "exported {} documents to {} ({} bulk files, {} bytes): load them with {}/load.sh [URL]",
                 report.documents,
                 out.display(),
-                report.files.len().saturating_sub(2),
+                report
+                    .files
+                    .iter()
+                    .filter(|file| file.extension().is_some_and(|ext| ext == "ndjson"))
+                    .count(),
                 report.data_bytes,
                 out.display()
             )?;
@@ -86,8 +90,9 @@ pub fn run(args: &ExportArgs) -> Result<bool> {
             )?;
             if report.cut > 0 {
                 crate::output::note(&format!(
-                    "{} documents had bodies longer than {} MiB: Sphinx gets their first {} MiB",
-                    report.cut, 8, 8
+                    "{} documents had bodies longer than {mib} MiB: Sphinx gets their first {mib} MiB",
+                    report.cut,
+                    mib = sphinx::MAX_BODY_BYTES >> 20
                 ));
             }
         }

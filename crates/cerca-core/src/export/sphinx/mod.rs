@@ -26,4 +26,4 @@ mod xmlpipe;
 
 pub use config::{export, Export, ExportReport};
 pub use translate::{translate, SphinxQuery};
-pub use xmlpipe::{charset_table, ignore_chars, ngram_chars};
+pub use xmlpipe::{charset_table, ignore_chars, ngram_chars, MAX_BODY_BYTES};

@@ -24,7 +24,7 @@ pub(crate) const FOOTER: &str = "</sphinx:docset>\n";
 
 /// The longest body exported, in bytes: the configuration lets the indexer
 /// take fields of up to 16 MiB, and escaping can grow a text.
-pub(crate) const MAX_BODY_BYTES: usize = 8 << 20;
+pub const MAX_BODY_BYTES: usize = 8 << 20;
 
 /// Appends one document; says whether its body was cut to [`MAX_BODY_BYTES`].
 pub(crate) fn write_document(out: &mut String, document: &Document) -> bool {
