@@ -12,7 +12,9 @@
 //!   position whose word gives no term (a word too long to index) is an empty
 //!   piece, so phrases keep their gaps: `casa␣␣cas` is `cas` at 0 and 2;
 //! - word forms: the folded forms that are not stopwords, separated by
-//!   spaces (their queries match a form or not: where is not asked).
+//!   spaces, each once (their queries match a form or not: neither where nor
+//!   how often is asked, and every repeat would cost tantivy's indexing
+//!   thread a lookup in its table of terms for nothing).
 //!
 //! No term contains a space: the tokenizer splits words at every space.
 
@@ -31,7 +33,9 @@ pub const PRE_ANALYZED: &str = "cerca_pre_analyzed";
 pub struct PreAnalyzed {
     /// The stemmed terms, one piece per position, separated by spaces.
     pub terms: String,
-    /// The folded word forms that are not stopwords, separated by spaces.
+    /// The folded word forms that are not stopwords, separated by spaces;
+    /// a form is there once, or a few times at most (the forms of words too
+    /// long to cache, or written with and without accents, may repeat).
     pub word_forms: String,
 }
 
@@ -48,6 +52,8 @@ pub struct PreAnalyzed {
 /// let analyzed = PreAnalyzer::new().analyze("Le esercitazioni e le città");
 /// assert_eq!(analyzed.terms, "·le esercit ·e ·le citt");
 /// assert_eq!(analyzed.word_forms, "esercitazioni citta");
+/// let repeated = PreAnalyzer::new().analyze("Città, città, città!");
+/// assert_eq!(repeated.word_forms, "citta");
 /// ```
 #[derive(Debug, Clone)]
 pub struct PreAnalyzer {
@@ -56,6 +62,9 @@ pub struct PreAnalyzer {
     stopword_forms: Vec<String>,
     /// By lower-case word.
     cache: WordCache<WordTerms<ShortWord>>,
+    /// The number of the text being analyzed (never 0): the cache's words
+    /// remember the last text whose word forms got them.
+    text_number: u32,
 }
 
 /// What a lower-case word gives.
@@ -65,6 +74,8 @@ struct WordTerms<S> {
     term: S,
     /// Whether its folded form is a stopword's (then it has no word form).
     stopword_form: bool,
+    /// The number of the last text whose word forms got its form (0: none).
+    form_given_in: u32,
 }
 
 impl Default for PreAnalyzer {
@@ -80,6 +91,7 @@ impl PreAnalyzer {
             stemmer: ItalianStemmer::new(),
             stopword_forms: stopwords::folded_word_forms(),
             cache: WordCache::default(),
+            text_number: 0,
         }
     }
 
@@ -90,10 +102,17 @@ impl PreAnalyzer {
             terms: String::with_capacity(text.len()),
             word_forms: String::with_capacity(text.len()),
         };
+        self.text_number = self.text_number.wrapping_add(1);
+        if self.text_number == 0 {
+            // The numbers start over: a word's number would lie.
+            self.cache = WordCache::default();
+            self.text_number = 1;
+        }
         let PreAnalyzer {
             stemmer,
             stopword_forms,
             cache,
+            text_number,
         } = self;
         // How many pieces `out.terms` holds: the position of the next one.
         let mut pieces = 0;
@@ -104,13 +123,18 @@ impl PreAnalyzer {
                 let short = ShortWord::new(&terms.term).map(|term| WordTerms {
                     term,
                     stopword_form: terms.stopword_form,
+                    form_given_in: 0,
                 });
                 uncached = Some(terms);
                 short
             });
-            let (term, stopword_form) = match (cached, &uncached) {
-                (Some(terms), _) => (terms.term.as_str(), terms.stopword_form),
-                (None, Some(terms)) => (terms.term.as_str(), terms.stopword_form),
+            let (term, give_form) = match (cached, &uncached) {
+                (Some(terms), _) => {
+                    let first_time = terms.form_given_in != *text_number;
+                    terms.form_given_in = *text_number;
+                    (terms.term.as_str(), !terms.stopword_form && first_time)
+                }
+                (None, Some(terms)) => (terms.term.as_str(), !terms.stopword_form),
                 (None, None) => {
                     let terms = uncached.insert(terms_of(
                         stemmer,
@@ -118,10 +142,10 @@ impl PreAnalyzer {
                         form.lowercase,
                         form.word,
                     ));
-                    (terms.term.as_str(), terms.stopword_form)
+                    (terms.term.as_str(), !terms.stopword_form)
                 }
             };
-            if !stopword_form {
+            if give_form {
                 if !out.word_forms.is_empty() {
                     out.word_forms.push(' ');
                 }
@@ -161,6 +185,7 @@ fn terms_of(
     WordTerms {
         term,
         stopword_form,
+        form_given_in: 0,
     }
 }
 
@@ -266,6 +291,8 @@ mod tests {
         (terms, forms.into_iter().map(|(form, _)| form).collect())
     }
 
+    /// The pre-analyzer gives the analyzers' terms, and their word forms in
+    /// the same order, each from its first place on.
     fn check(text: &str) {
         let analyzed = PreAnalyzer::new().analyze(text);
         let (terms, forms) = expected(text);
@@ -274,7 +301,36 @@ mod tests {
             .into_iter()
             .map(|(form, _)| form)
             .collect();
-        assert_eq!(got, forms, "word forms of {text:?}");
+        let mut first_places = Vec::new();
+        for form in forms {
+            if !first_places.contains(&form) {
+                first_places.push(form);
+            }
+        }
+        // A form repeats only as the form of several lower-case words (`u`,
+        // `ù`), or of a word too long to cache.
+        let mut spellings: std::collections::HashMap<String, std::collections::HashSet<String>> =
+            std::collections::HashMap::new();
+        WordAnalyzer::word_forms(text, |form| {
+            spellings
+                .entry(form.word.to_owned())
+                .or_default()
+                .insert(form.lowercase.to_owned());
+        });
+        for form in got.iter().filter(|form| form.len() <= ShortWord::MAX) {
+            let times = got.iter().filter(|other| *other == form).count();
+            assert!(
+                times <= spellings.get(form).map_or(0, |s| s.len()),
+                "{form:?} {times} times in {got:?}"
+            );
+        }
+        let mut got_first = Vec::new();
+        for form in got {
+            if !got_first.contains(&form) {
+                got_first.push(form);
+            }
+        }
+        assert_eq!(got_first, first_places, "word forms of {text:?}");
     }
 
     #[test]
@@ -342,5 +398,25 @@ mod tests {
             format!("{long} {long}")
         );
         assert_eq!(second.terms, "can ·e gatt");
+    }
+
+    #[test]
+    fn a_text_gives_each_word_form_once() {
+        let mut analyzer = PreAnalyzer::new();
+        let first = analyzer.analyze("gatti e cani, gatti e cani; Gatti!");
+        assert_eq!(first.word_forms, "gatti cani");
+        assert_eq!(first.terms, "gatt ·e can gatt ·e can gatt");
+        // The next text gives them again.
+        assert_eq!(analyzer.analyze("cani cani").word_forms, "cani");
+    }
+
+    #[test]
+    fn the_numbers_of_texts_start_over_safely() {
+        let mut analyzer = PreAnalyzer::new();
+        assert_eq!(analyzer.analyze("cani").word_forms, "cani");
+        // 2^32 texts later, the numbers come back to the one "cani" was given in.
+        analyzer.text_number = u32::MAX;
+        assert_eq!(analyzer.analyze("cani").word_forms, "cani");
+        assert_eq!(analyzer.text_number, 1);
     }
 }

@@ -98,7 +98,7 @@ impl<V> Clone for WordCache<V> {
 impl<V> WordCache<V> {
     /// What `word` gives, made by `make` if it is not cached; `None` if
     /// `word` is too long to cache, or `make` gives nothing to cache.
-    pub fn get_or_make(&mut self, word: &str, make: impl FnOnce() -> Option<V>) -> Option<&V> {
+    pub fn get_or_make(&mut self, word: &str, make: impl FnOnce() -> Option<V>) -> Option<&mut V> {
         let key = ShortWord::new(word)?;
         if self.map.len() >= CAPACITY && !self.map.contains_key(&key) {
             self.map.clear();
@@ -139,9 +139,13 @@ mod tests {
             cache.get_or_make(&format!("parola{i}"), || Some(i));
         }
         assert!(cache.len() <= CAPACITY);
-        assert_eq!(cache.get_or_make("casa", || Some(7)), Some(&7));
-        assert_eq!(cache.get_or_make("casa", || Some(8)), Some(&7));
+        assert_eq!(cache.get_or_make("casa", || Some(7)), Some(&mut 7));
+        assert_eq!(cache.get_or_make("casa", || Some(8)), Some(&mut 7));
         assert_eq!(cache.get_or_make("mai", || None), None);
         assert_eq!(cache.get_or_make(&"x".repeat(40), || Some(1)), None);
+        if let Some(value) = cache.get_or_make("casa", || None) {
+            *value = 9;
+        }
+        assert_eq!(cache.get_or_make("casa", || None), Some(&mut 9));
     }
 }
