@@ -23,7 +23,12 @@ use crate::{Index, IndexWriter};
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct SyncOptions {
-    /// Commit after reading this many bytes…
+    /// Commit after reading this many bytes (default 256 MiB)…
+    ///
+    /// Each commit ends a segment per indexing thread, and every segment
+    /// costs searches and space (its own term dictionaries): on the bulk
+    /// corpus (128 MB), 64 MiB made 4 segments and 87.7 MB of index, 256 MiB
+    /// makes 2 and 86.8 MB, in the same time.
     pub commit_every_bytes: u64,
     /// …or after this long, whichever comes first.
     pub commit_every: Duration,
@@ -41,7 +46,7 @@ pub struct SyncOptions {
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
-            commit_every_bytes: 64 << 20,
+            commit_every_bytes: 256 << 20,
             commit_every: Duration::from_secs(10),
             wait_for_lock: false,
             interrupt: None,
