@@ -325,6 +325,9 @@ struct Walked {
     unwalked: Vec<PathBuf>,
 }
 
+/// How many walked entries may wait for the plan.
+const EVENTS_AHEAD: usize = 4096;
+
 /// One sync, from the lock to the last commit.
 struct Run<'s, 'a> {
     syncer: &'s Syncer<'a>,
@@ -383,14 +386,8 @@ impl<'s, 'a> Run<'s, 'a> {
             given
         };
         self.roots = roots.clone();
-        self.stored = index
-            .stored_files()?
-            .into_iter()
-            .map(|file| (file.path.clone().into_os_string(), file))
-            .collect();
-        self.known = store.load_known();
 
-        let walked = self.walk(&targets, &roots);
+        let walked = self.walk(&targets, &roots)?;
         self.progress.planned(
             walked.to_read.len(),
             walked.to_read.iter().map(|file| file.found.size).sum(),
@@ -435,9 +432,15 @@ impl<'s, 'a> Run<'s, 'a> {
 
     /// Walks every target root; a root inside another is walked on its own,
     /// with its own options, and skipped by the walk of the outer one.
-    fn walk(&mut self, targets: &[Root], roots: &RootsFile) -> Walked {
+    ///
+    /// Each walk runs on a thread of its own, ahead of the plan of the files
+    /// it found; the first one also runs while the index's list of files
+    /// is read. (A repeat search of an unchanged folder is mostly this walk
+    /// and that list.)
+    fn walk(&mut self, targets: &[Root], roots: &RootsFile) -> Result<Walked> {
         let mut walked = Walked::default();
         let all = RootSet::new(roots.paths());
+        let mut listed = false;
         for root in targets {
             let nested: Vec<PathBuf> = all.inside(&root.path).map(Path::to_path_buf).collect();
             let walk = match Walk::new(&root.path, &root.options, &self.syncer.extractors) {
@@ -449,73 +452,116 @@ impl<'s, 'a> Run<'s, 'a> {
                     continue;
                 }
             };
-            let max_file_size = root.options.max_file_size;
             let mut complete = true;
-            for event in walk {
-                if self.syncer.interrupted() {
-                    self.report.interrupted = true;
-                    complete = false;
-                    break;
+            std::thread::scope(|scope| -> Result<()> {
+                let (sender, events) = std::sync::mpsc::sync_channel(EVENTS_AHEAD);
+                scope.spawn(move || {
+                    for event in walk {
+                        if sender.send(event).is_err() {
+                            break; // the plan stopped
+                        }
+                    }
+                });
+                if !listed {
+                    self.list_indexed_files()?;
+                    listed = true;
                 }
-                match event {
-                    WalkEvent::File(found) => {
-                        let elsewhere = !nested.is_empty()
-                            && all.owner(&found.path) != Some(root.path.as_path());
-                        if elsewhere {
-                            continue; // a single-file root of its own
-                        }
-                        let key = found.path.as_os_str();
-                        walked.seen.insert(key.to_owned());
-                        let stored = self.stored.get(key);
-                        let known = match self.known.is_empty() {
-                            true => None,
-                            false => self.known.get(key),
-                        };
-                        match plan(&found, stored, known) {
-                            Plan::Read { is_new } => walked.to_read.push(ToRead {
-                                found,
-                                is_new,
-                                max_file_size,
-                            }),
-                            Plan::Unchanged => {
-                                self.report.unchanged += 1;
-                                self.report.count_indexed(&found.kind);
-                            }
-                            Plan::StillSkipped { reason } => self.report.count_skip(reason),
-                            Plan::StillFailed { message } => {
-                                self.report
-                                    .count_failure(&found.path, message, self.progress)
-                            }
-                        }
+                for event in events {
+                    if self.syncer.interrupted() {
+                        self.report.interrupted = true;
+                        complete = false;
+                        break;
                     }
-                    WalkEvent::Skipped { path, reason } => {
-                        self.report.count_skip(reason.label());
-                        self.progress.skipped(&path, &reason);
-                    }
-                    WalkEvent::Failed { path, error } => {
-                        // A folder one may not read is gone for this index,
-                        // as a file one may not read is (made private to
-                        // hide it, its text must not be served); what was
-                        // indexed under a folder that failed otherwise (an
-                        // I/O error, a disk gone) stays.
-                        let denied = matches!(
-                            &error,
-                            ReadError::Io { source, .. }
-                                if source.kind() == std::io::ErrorKind::PermissionDenied
-                        );
-                        self.report
-                            .count_failure(&path, error.to_string(), self.progress);
-                        if !denied {
-                            walked.unwalked.push(path);
-                        }
-                    }
+                    self.plan_event(event, &mut walked, root, &all, &nested);
                 }
-            }
+                Ok(())
+            })?;
             if complete {
                 walked.complete.push(root.path.clone());
             }
         }
-        walked
+        if !listed {
+            self.list_indexed_files()?;
+        }
+        Ok(walked)
+    }
+
+    /// Plans what the walk of `root` reported.
+    fn plan_event(
+        &mut self,
+        event: WalkEvent,
+        walked: &mut Walked,
+        root: &Root,
+        all: &RootSet,
+        nested: &[PathBuf],
+    ) {
+        match event {
+            WalkEvent::File(found) => {
+                let elsewhere =
+                    !nested.is_empty() && all.owner(&found.path) != Some(root.path.as_path());
+                if elsewhere {
+                    return; // a single-file root of its own
+                }
+                let key = found.path.as_os_str();
+                walked.seen.insert(key.to_owned());
+                let stored = self.stored.get(key);
+                let known = match self.known.is_empty() {
+                    true => None,
+                    false => self.known.get(key),
+                };
+                match plan(&found, stored, known) {
+                    Plan::Read { is_new } => walked.to_read.push(ToRead {
+                        found,
+                        is_new,
+                        max_file_size: root.options.max_file_size,
+                    }),
+                    Plan::Unchanged => {
+                        self.report.unchanged += 1;
+                        self.report.count_indexed(&found.kind);
+                    }
+                    Plan::StillSkipped { reason } => self.report.count_skip(reason),
+                    Plan::StillFailed { message } => {
+                        self.report
+                            .count_failure(&found.path, message, self.progress)
+                    }
+                }
+            }
+            WalkEvent::Skipped { path, reason } => {
+                self.report.count_skip(reason.label());
+                self.progress.skipped(&path, &reason);
+            }
+            WalkEvent::Failed { path, error } => {
+                // A folder one may not read is gone for this index,
+                // as a file one may not read is (made private to
+                // hide it, its text must not be served); what was
+                // indexed under a folder that failed otherwise (an
+                // I/O error, a disk gone) stays.
+                let denied = matches!(
+                    &error,
+                    ReadError::Io { source, .. }
+                        if source.kind() == std::io::ErrorKind::PermissionDenied
+                );
+                self.report
+                    .count_failure(&path, error.to_string(), self.progress);
+                if !denied {
+                    walked.unwalked.push(path);
+                }
+            }
+        }
+    }
+
+    /// Reads the index's list of files, and what the last syncs learnt of
+    /// the others.
+    fn list_indexed_files(&mut self) -> Result<()> {
+        self.stored = self
+            .syncer
+            .index
+            .stored_files()?
+            .into_iter()
+            .map(|file| (file.path.clone().into_os_string(), file))
+            .collect();
+        self.known = self.syncer.index.state.load_known();
+        Ok(())
     }
 
     fn read_all(&mut self, files: &[ToRead]) -> Result<()> {
