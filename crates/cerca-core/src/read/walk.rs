@@ -111,8 +111,10 @@ impl Walk {
         })?;
         let inner = walkdir::WalkDir::new(&canonical)
             .follow_links(options.follow_symlinks)
-            // As `sort_by_file_name`, which parses both paths at every comparison.
-            .sort_by(|a, b| file_name_bytes(a.path()).cmp(file_name_bytes(b.path())))
+            // As `sort_by_file_name`, which parses both paths at every
+            // comparison: the entries sorted are those of one folder, so
+            // their paths differ only after the same `folder/`.
+            .sort_by(|a, b| path_bytes(a.path()).cmp(path_bytes(b.path())))
             .into_iter();
         let ignores = options
             .ignore_files
@@ -333,13 +335,8 @@ enum Ahead {
     },
 }
 
-/// The bytes of a path's last component (the whole path if it has no `/`).
-fn file_name_bytes(path: &Path) -> &[u8] {
-    let bytes = path.as_os_str().as_encoded_bytes();
-    bytes
-        .iter()
-        .rposition(|&b| b == b'/')
-        .map_or(bytes, |slash| &bytes[slash + 1..])
+fn path_bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 impl Iterator for Walk {
