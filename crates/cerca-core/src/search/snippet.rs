@@ -4,7 +4,10 @@
 //! matches a query word through its stem, its form (prefix) or a near
 //! spelling (fuzzy). Stemming is the costly step, and a stem is always a
 //! prefix of its folded word form, so only words that start like a query
-//! stem are stemmed. The first window of about [`SNIPPET_CHARS`] characters
+//! stem are stemmed. Reading words is the next one: a run of ASCII between
+//! spaces that does not hold a query stem or prefix, whatever its case, can
+//! hold no matching word (its words' folded forms are pieces of it in lower
+//! case), so only the other runs are read word by word. The first window of about [`SNIPPET_CHARS`] characters
 //! holding every query word wins (else the one with the most). Texts are read
 //! in growing chunks, and
 //! reading stops once a window shows every query word (or, past
@@ -45,6 +48,11 @@ pub struct Snippet {
 pub(crate) struct Highlighter {
     words: Vec<QueryWord>,
     stemmer: ItalianStemmer,
+    /// What a run of ASCII must hold for a word of it to match (see the
+    /// module's doc): the query's stems and prefixes in ASCII, in lower
+    /// case. `None` when every run must be read: a fuzzy word can match
+    /// any run, an empty stem or prefix any word.
+    needles: Option<Vec<Vec<u8>>>,
 }
 
 struct Match {
@@ -55,9 +63,29 @@ struct Match {
 
 impl Highlighter {
     pub fn new(highlight: Highlight) -> Self {
+        let mut needles = Some(Vec::new());
+        for word in &highlight.words {
+            let pieces: &[String] = match word {
+                QueryWord::Stems(stems) => stems,
+                QueryWord::Prefix(prefix) => std::slice::from_ref(prefix),
+                QueryWord::Fuzzy(..) => {
+                    needles = None;
+                    break;
+                }
+            };
+            for piece in pieces {
+                if piece.is_empty() {
+                    needles = None;
+                } else if let Some(needles) = needles.as_mut().filter(|_| piece.is_ascii()) {
+                    // A piece outside ASCII is no folded form's in an ASCII run.
+                    needles.push(piece.to_ascii_lowercase().into_bytes());
+                }
+            }
+        }
         Highlighter {
             words: highlight.words,
             stemmer: ItalianStemmer::new(),
+            needles,
         }
     }
 
@@ -87,8 +115,36 @@ impl Highlighter {
 
     /// Appends the matches of `chunk`, which starts at byte `base` of the text.
     fn find_matches(&mut self, chunk: &str, base: usize, matches: &mut Vec<Match>) {
+        let Some(needles) = self.needles.take() else {
+            return self.match_words(chunk, base, matches);
+        };
+        let bytes = chunk.as_bytes();
+        let mut at = 0;
+        loop {
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
+            }
+            let start = at;
+            while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
+                at += 1;
+            }
+            if start == at {
+                break;
+            }
+            // ASCII whitespace is a char boundary, and no word goes over it.
+            let run = &chunk[start..at];
+            if !run.is_ascii() || holds_any(run.as_bytes(), &needles) {
+                self.match_words(run, base + start, matches);
+            }
+        }
+        self.needles = Some(needles);
+    }
+
+    /// Appends the matches of `text`, which starts at byte `base` of the
+    /// document's text, reading it word by word.
+    fn match_words(&mut self, text: &str, base: usize, matches: &mut Vec<Match>) {
         let (words, stemmer) = (&self.words, &mut self.stemmer);
-        WordAnalyzer::word_forms(chunk, |form| {
+        WordAnalyzer::word_forms(text, |form| {
             let mut term: Option<String> = None;
             let matched = words.iter().position(|query_word| match query_word {
                 QueryWord::Stems(stems) => stems.iter().any(|stem| {
@@ -112,6 +168,16 @@ impl Highlighter {
             }
         });
     }
+}
+
+/// Whether `run` holds one of `needles` (ASCII, lower case), in any case.
+fn holds_any(run: &[u8], needles: &[Vec<u8>]) -> bool {
+    needles.iter().any(|needle| {
+        run.len() >= needle.len()
+            && run
+                .windows(needle.len())
+                .any(|window| window.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// Where the chunk of about `bytes` starting at `start` ends: at a space, so
@@ -325,6 +391,50 @@ mod tests {
         Highlighter::new(Highlight {
             words: stems.chain(prefixes).chain(fuzzy).collect(),
         })
+    }
+
+    /// The ranges and query words `highlighter` finds in `text`.
+    fn found(highlighter: &mut Highlighter, text: &str) -> Vec<(Range<usize>, usize)> {
+        let mut matches = Vec::new();
+        highlighter.find_matches(text, 7, &mut matches);
+        matches.into_iter().map(|m| (m.range, m.word)).collect()
+    }
+
+    #[test]
+    fn runs_without_a_query_stem_are_passed_over_and_the_others_read() {
+        let mut h = highlighter(&["energ", "citt"], &["install"], &[]);
+        let text = "Dell'ENERGIA,\tcittà non\nl'Installazione (energie) cosa";
+        let words: Vec<(&str, usize)> = found(&mut h, text)
+            .into_iter()
+            .map(|(range, word)| (&text[range.start - 7..range.end - 7], word))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("ENERGIA", 0),
+                ("città", 1),
+                ("Installazione", 2),
+                ("energie", 0)
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// Passing over runs finds what reading every word finds.
+        #[test]
+        fn passing_over_runs_finds_what_reading_every_word_finds(
+            text in "([a-zA-Z'’àèéìòùÀÈÉ\u{300}\u{301}ﬁİ.,()-]{0,10}[ \n\t\u{a0}\u{2003}]{1,2}){0,30}",
+            stems in proptest::collection::vec("[a-e]{1,3}", 1..3),
+            prefix in "[a-eà]{0,3}",
+        ) {
+            let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+            let prefixes: Vec<&str> = [prefix.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+            let mut passing = highlighter(&stems, &prefixes, &[]);
+            proptest::prop_assert!(passing.needles.is_some());
+            let mut reading = highlighter(&stems, &prefixes, &[]);
+            reading.needles = None;
+            proptest::prop_assert_eq!(found(&mut passing, &text), found(&mut reading, &text));
+        }
     }
 
     fn marked(snippet: &Snippet) -> Vec<&str> {
