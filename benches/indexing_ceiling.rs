@@ -16,7 +16,10 @@
 //! the rate that part alone allows, then the same without the word forms.
 //! It also times the analysis alone, on as many threads.
 
-use std::path::PathBuf;
+#[path = "support/folder.rs"]
+mod folder;
+
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -24,6 +27,7 @@ use cerca_core::analysis::{
     PreAnalyzed, PreAnalyzedTokenizer, PreAnalyzer, PRE_ANALYZED, STOPWORD_MARK,
 };
 use cerca_core::tantivy;
+use folder::folder_argument;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
 use tantivy::store::{Compressor, ZstdCompressor};
@@ -33,13 +37,7 @@ use tantivy::{IndexSettings, TantivyDocument};
 const MEMORY_PER_THREAD: usize = 128 << 20;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let folder = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/squad-it/docs")
-        });
+    let folder = folder_argument();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
@@ -98,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Every regular file under `folder`, as text.
-fn read_folder(folder: &PathBuf) -> std::io::Result<Vec<(String, String)>> {
+fn read_folder(folder: &Path) -> std::io::Result<Vec<(String, String)>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
         let entry = entry?;

@@ -8,10 +8,14 @@
 //! Without a folder it uses `../shared/data/squad-it/docs`. Peak memory is
 //! best read from outside: `/usr/bin/time -v target/release/deps/whole_run-* /tmp/bulk`.
 
-use std::path::{Path, PathBuf};
+#[path = "support/folder.rs"]
+mod folder;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cerca_core::{HitDetail, Index, NoProgress, Operator, Root, SearchOptions, Syncer};
+use folder::folder_argument;
 
 /// Typical one- to three-word queries.
 const QUERIES: [&str; 16] = [
@@ -34,13 +38,7 @@ const QUERIES: [&str; 16] = [
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let folder = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/squad-it/docs")
-        });
+    let folder = folder_argument();
     let dir = tempfile::tempdir()?;
     let index_dir = dir.path().join("index");
     let index = Index::create(&index_dir)?;
