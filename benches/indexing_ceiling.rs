@@ -50,10 +50,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         files.len()
     );
 
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), cpu_seconds());
     let analyzed = analyze(&files, threads);
     let seconds = started.elapsed().as_secs_f64();
-    println!("analysis alone: {seconds:.2} s = {:.1} MB/s", mb / seconds);
+    let analysis_cpu = cpu_seconds() - cpu;
+    println!(
+        "analysis alone: {seconds:.2} s = {:.1} MB/s, {analysis_cpu:.2} s of CPU",
+        mb / seconds
+    );
     let pieces = |text: &str| text.split(' ').filter(|piece| !piece.is_empty()).count();
     let terms: usize = analyzed.iter().map(|a| pieces(&a.terms)).sum();
     let stopwords: usize = analyzed
@@ -73,16 +77,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for word_forms in [true, false] {
         let dir = tempfile::tempdir()?;
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), cpu_seconds());
         index(dir.path(), &files, &analyzed, threads, word_forms)?;
         let seconds = started.elapsed().as_secs_f64();
+        let tantivy_cpu = cpu_seconds() - cpu;
         let size: u64 = std::fs::read_dir(dir.path())?
             .flatten()
             .filter_map(|entry| entry.metadata().ok())
             .map(|metadata| metadata.len())
             .sum();
         println!(
-            "tantivy alone, {}: {seconds:.2} s = {:.1} MB/s, index {:.2}x the input",
+            "tantivy alone, {}: {seconds:.2} s = {:.1} MB/s, {tantivy_cpu:.2} s of CPU, \
+             index {:.2}x the input",
             if word_forms {
                 "stems, word forms and text"
             } else {
@@ -91,8 +97,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             mb / seconds,
             size as f64 / bytes as f64
         );
+        // The CPU both need, shared by every core at best.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        println!(
+            "  with the analysis, on {cores} cores at best: {:.1} MB/s",
+            mb * cores / (analysis_cpu + tantivy_cpu)
+        );
     }
     Ok(())
+}
+
+/// The CPU time this process used so far (user and system), in seconds.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let seconds = |time: libc::timeval| time.tv_sec as f64 + time.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Every regular file under `folder`, as text.
