@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::{fold_accents, ItalianStemmer, WordAnalyzer};
+use crate::analysis::{fold_accents, ItalianStemmer, WordAnalyzer, STOPWORD_MARK};
 
 use super::compile::{Highlight, QueryWord};
 
@@ -65,9 +65,9 @@ impl Highlighter {
     pub fn new(highlight: Highlight) -> Self {
         let mut needles = Some(Vec::new());
         for word in &highlight.words {
-            let pieces: &[String] = match word {
-                QueryWord::Stems(stems) => stems,
-                QueryWord::Prefix(prefix) => std::slice::from_ref(prefix),
+            let pieces: Vec<&str> = match word {
+                QueryWord::Stems(stems) => stems.iter().map(|stem| unmarked(stem)).collect(),
+                QueryWord::Prefix(prefix) => vec![prefix.as_str()],
                 QueryWord::Fuzzy(..) => {
                     needles = None;
                     break;
@@ -148,7 +148,7 @@ impl Highlighter {
             let mut term: Option<String> = None;
             let matched = words.iter().position(|query_word| match query_word {
                 QueryWord::Stems(stems) => stems.iter().any(|stem| {
-                    form.word.starts_with(stem.as_str())
+                    form.word.starts_with(unmarked(stem))
                         && term
                             .get_or_insert_with(|| fold_accents(stemmer.term_stem(form.lowercase)))
                             == stem
@@ -168,6 +168,12 @@ impl Highlighter {
             }
         });
     }
+}
+
+/// What a word's folded form starts with when its term is `stem`: the stem,
+/// or a stopword's form without its mark (`·della`: `della`).
+fn unmarked(stem: &str) -> &str {
+    stem.strip_prefix(STOPWORD_MARK).unwrap_or(stem)
 }
 
 /// Whether `run` holds one of `needles` (ASCII, lower case), in any case.
@@ -417,6 +423,18 @@ mod tests {
                 ("energie", 0)
             ]
         );
+    }
+
+    #[test]
+    fn marks_stopwords_searched_for_themselves() {
+        // A query of stopwords only searches their own terms (`·della`).
+        let mut h = highlighter(&["·della", "·perche", "·anche"], &[], &[]);
+        let text = "Anche la storia della casa, perché no; perche' DELLA dell'";
+        let words: Vec<&str> = found(&mut h, text)
+            .into_iter()
+            .map(|(range, _)| &text[range.start - 7..range.end - 7])
+            .collect();
+        assert_eq!(words, ["Anche", "della", "perché", "perche'", "DELLA"]);
     }
 
     proptest::proptest! {
