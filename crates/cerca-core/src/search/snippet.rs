@@ -7,10 +7,10 @@
 //! stem are stemmed. Reading words is the next one: a run of ASCII between
 //! spaces that does not hold a query stem or prefix, whatever its case, can
 //! hold no matching word (its words' folded forms are pieces of it in lower
-//! case), so only the other runs are read word by word. The first window of about [`SNIPPET_CHARS`] characters
-//! holding every query word wins (else the one with the most). Texts are read
-//! in growing chunks, and
-//! reading stops once a window shows every query word (or, past
+//! case), so only the other runs are read word by word. The first window of
+//! about [`SNIPPET_CHARS`] characters holding every query word wins (else
+//! the one with the most). Texts are read in growing chunks, and reading
+//! stops once a window shows every query word (or, past
 //! [`ENOUGH_BYTES`], any of them). Highlights are byte ranges in the snippet
 //! text, so a terminal can color them and JSON can carry them.
 
