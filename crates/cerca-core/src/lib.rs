@@ -38,9 +38,11 @@
 /// Builder-style setters for an options struct whose fields are public but
 /// which cannot be built with a literal outside this crate (it is
 /// `#[non_exhaustive]`, so that it may grow): `with_FIELD(value)` for each
-/// field named.
+/// field named; those listed after `into` take anything that converts into
+/// the field's type (`with_index_name("cerca")` for a `String`).
 macro_rules! with_setters {
-    ($type:ty { $($setter:ident => $field:ident: $value:ty),* $(,)? }) => {
+    ($type:ty { $($setter:ident => $field:ident: $value:ty),* $(,)? }
+     $(into { $($into_setter:ident => $into_field:ident: $into_value:ty),* $(,)? })?) => {
         impl $type {
             $(
                 #[doc = concat!("Sets [`", stringify!($field), "`](Self::", stringify!($field), ").")]
@@ -50,6 +52,14 @@ macro_rules! with_setters {
                     self
                 }
             )*
+            $($(
+                #[doc = concat!("Sets [`", stringify!($into_field), "`](Self::", stringify!($into_field), ").")]
+                #[must_use]
+                pub fn $into_setter(mut self, $into_field: impl Into<$into_value>) -> Self {
+                    self.$into_field = $into_field.into();
+                    self
+                }
+            )*)?
         }
     };
 }

@@ -44,31 +44,13 @@ impl Default for Export {
     }
 }
 
-impl Export {
-    /// Sets [`Export::index_name`].
-    pub fn with_index_name(mut self, name: impl Into<String>) -> Self {
-        self.index_name = name.into();
-        self
-    }
-
-    /// Sets [`Export::shards`].
-    pub fn with_shards(mut self, shards: u32) -> Self {
-        self.shards = shards;
-        self
-    }
-
-    /// Sets [`Export::replicas`].
-    pub fn with_replicas(mut self, replicas: u32) -> Self {
-        self.replicas = replicas;
-        self
-    }
-
-    /// Sets [`Export::max_file_bytes`].
-    pub fn with_max_file_bytes(mut self, bytes: u64) -> Self {
-        self.max_file_bytes = bytes;
-        self
-    }
-}
+with_setters!(Export {
+    with_shards => shards: u32,
+    with_replicas => replicas: u32,
+    with_max_file_bytes => max_file_bytes: u64,
+} into {
+    with_index_name => index_name: String,
+});
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

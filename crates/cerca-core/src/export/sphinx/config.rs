@@ -56,37 +56,16 @@ impl Default for Export {
     }
 }
 
+with_setters!(Export {
+    with_shards => shards: u32,
+    with_nodes => nodes: u32,
+    with_first_port => first_port: u16,
+} into {
+    with_index_name => index_name: String,
+    with_host => host: String,
+});
+
 impl Export {
-    /// Sets [`Export::index_name`].
-    pub fn with_index_name(mut self, name: impl Into<String>) -> Self {
-        self.index_name = name.into();
-        self
-    }
-
-    /// Sets [`Export::shards`].
-    pub fn with_shards(mut self, shards: u32) -> Self {
-        self.shards = shards;
-        self
-    }
-
-    /// Sets [`Export::nodes`].
-    pub fn with_nodes(mut self, nodes: u32) -> Self {
-        self.nodes = nodes;
-        self
-    }
-
-    /// Sets [`Export::host`].
-    pub fn with_host(mut self, host: impl Into<String>) -> Self {
-        self.host = host.into();
-        self
-    }
-
-    /// Sets [`Export::first_port`].
-    pub fn with_first_port(mut self, port: u16) -> Self {
-        self.first_port = port;
-        self
-    }
-
     /// The port node `node` takes Sphinx's own protocol on.
     pub fn api_port(&self, node: u32) -> u16 {
         let port = u32::from(self.first_port) + 2 * node;
