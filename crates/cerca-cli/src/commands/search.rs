@@ -51,7 +51,9 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
     }
     if paths.is_empty() {
         let index = super::open_index(&locations::index_dir(args.location.index.as_deref())?)?;
-        return search(&index, args, query, color, started);
+        let found = search(&index, args, query, color, started);
+        leave_to_exit(index);
+        return found;
     }
     // As grep and rg: the paths that exist are searched, the others are
     // reported, and the exit status says something went wrong.
@@ -80,9 +82,14 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
             drop(index);
             in_use.exclusively(|| remove_cache(&cache))?;
             let (index, _) = ad_hoc_index(&cache, &in_use, &canonical, args, color)?;
-            search(&index, args, query, color, started)
+            let found = search(&index, args, query, color, started);
+            leave_to_exit(index);
+            found
         }
-        other => other,
+        other => {
+            leave_to_exit(index);
+            other
+        }
     }?;
     super::cache::note_used(&cache);
     super::cache::evict(&cache);
@@ -92,6 +99,13 @@ pub fn run(args: &SearchArgs, color: ColorChoice) -> Result<bool> {
         return Err(Reported.into());
     }
     Ok(found)
+}
+
+/// The process ends after a search: its exit takes the index's memory maps
+/// all at once, where dropping the index unmaps them one by one (0.2 ms of a
+/// 3 ms search of the bulk corpus). A reader holds nothing to write back.
+fn leave_to_exit(index: Index) {
+    std::mem::forget(index);
 }
 
 /// Words and meaning together, when the index has vectors and this cerca

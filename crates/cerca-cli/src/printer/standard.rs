@@ -21,34 +21,41 @@ const MATCH: Style = AnsiColor::Red.on_default().bold();
 pub struct Standard<W> {
     out: W,
     current_dir: Option<PathBuf>,
+    /// The hits of one search, written to `out` at once: standard output
+    /// flushes every line (about 40 writes for ten hits).
+    page: Vec<u8>,
 }
 
 impl<W: Write> Standard<W> {
     pub fn new(out: W, current_dir: Option<PathBuf>) -> Self {
-        Standard { out, current_dir }
+        Standard {
+            out,
+            current_dir,
+            page: Vec::new(),
+        }
     }
 
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
         let path = display_path(&hit.path, self.current_dir.as_deref());
-        write!(self.out, "{PATH}{}{PATH:#}", escape_path(&path))?;
+        write!(self.page, "{PATH}{}{PATH:#}", escape_path(&path))?;
         if let Some(date) = hit.date {
-            write!(self.out, "  {DATE}{date}{DATE:#}")?;
+            write!(self.page, "  {DATE}{date}{DATE:#}")?;
         }
-        writeln!(self.out)?;
+        writeln!(self.page)?;
         if !hit.title.is_empty() {
             writeln!(
-                self.out,
+                self.page,
                 "  {TITLE}{}{TITLE:#}",
                 escape(&hit.title, Controls::Inline)
             )?;
         }
         if let Some(snippet) = hit.snippet.as_ref().filter(|s| !s.text.is_empty()) {
-            write!(self.out, "  ")?;
+            write!(self.page, "  ")?;
             let mut at = 0;
             for range in &snippet.highlights {
                 // Escaped piece by piece: the highlights are byte ranges of the raw text.
                 write!(
-                    self.out,
+                    self.page,
                     "{}{MATCH}{}{MATCH:#}",
                     escape(
                         snippet.text.get(at..range.start).unwrap_or_default(),
@@ -62,20 +69,22 @@ impl<W: Write> Standard<W> {
                 at = range.end;
             }
             writeln!(
-                self.out,
+                self.page,
                 "{}",
                 escape(snippet.text.get(at..).unwrap_or_default(), Controls::Inline)
             )?;
         }
-        writeln!(self.out)
+        writeln!(self.page)
     }
 }
 
 impl<W: Write> Sink for Standard<W> {
     fn results(&mut self, results: &SearchResults, _query: Option<usize>) -> io::Result<()> {
+        self.page.clear();
         for hit in &results.hits {
             self.hit(hit)?;
         }
+        self.out.write_all(&self.page)?;
         self.out.flush()
     }
 }
