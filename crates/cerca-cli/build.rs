@@ -5,9 +5,13 @@
 //! tables of pointers) before `main`, touching a megabyte of pages, which was
 //! 40% of `cerca --version`. Linked at a fixed address they are resolved by the
 //! linker once. Only the binaries of this crate are linked so; the libraries
-//! stay position-independent for the programs that embed them.
+//! stay position-independent for the programs that embed them. The static
+//! build (`cargo build-static`, see `.cargo/config.toml`) is position-dependent
+//! through its own flags.
 fn main() {
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+    let static_runtime = std::env::var("CARGO_CFG_TARGET_FEATURE")
+        .is_ok_and(|features| features.split(',').any(|feature| feature == "crt-static"));
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") && !static_runtime {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
 }
