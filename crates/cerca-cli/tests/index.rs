@@ -534,3 +534,24 @@ fn a_file_over_the_size_limit_is_named_on_stderr() {
     assert!(!run.stderr.contains("piccolo.txt"), "{}", run.stderr);
     assert!(run.stdout.contains("1 too large"), "{}", run.stdout);
 }
+
+/// As `cerca search` with its PATHs (and rg): the folders that exist are
+/// indexed, the others reported, exit 2; nothing is created when none exists.
+#[test]
+fn a_folder_that_does_not_exist_is_reported_and_the_others_indexed() {
+    let sandbox = Sandbox::new();
+    docs(&sandbox);
+    let run = index(&sandbox, &["docs", "manca"]);
+    run.code(2)
+        .stderr_has("cannot index manca: No such file or directory");
+    assert_eq!(found(&sandbox, "canguro").len(), 1, "docs/ was indexed");
+    let status = sandbox.run(&["status", "--index", "idx", "--json"]);
+    status.code(0);
+    assert!(!status.stdout.contains("manca"), "{}", status.stdout);
+    // Nothing that exists: no index is made.
+    let run = sandbox.run(&["index", "--index", "nuovo", "manca", "altro"]);
+    run.code(2)
+        .stderr_has("cannot index manca")
+        .stderr_has("cannot index altro");
+    assert!(!sandbox.path("nuovo").exists());
+}

@@ -16,15 +16,20 @@ use crate::locations;
 use crate::output::{self, escape, Controls};
 use crate::printer::json::JsonPath;
 use crate::progress::{Bar, WAITING};
-use crate::semantic;
+use crate::{semantic, Reported};
 
 use super::last_report::{LastReport, Recorder};
 use super::{about_index, roots, syncer};
 
-/// `Index::rebuild`, waiting for another writer with `--wait` (until a
-/// signal comes).
-fn rebuild(dir: &Path, args: &IndexArgs, interrupt: &AtomicBool) -> cerca_core::Result<Index> {
-    let roots = roots(&args.paths, &args.walk);
+/// `Index::rebuild` with the folders `paths` (or the index's own), waiting
+/// for another writer with `--wait` (until a signal comes).
+fn rebuild(
+    dir: &Path,
+    paths: &[PathBuf],
+    args: &IndexArgs,
+    interrupt: &AtomicBool,
+) -> cerca_core::Result<Index> {
+    let roots = roots(paths, &args.walk);
     waiting(args.wait, interrupt, || Index::rebuild(dir, &roots))
 }
 
@@ -55,6 +60,12 @@ const LOCK_RETRY: Duration = Duration::from_millis(100);
 pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     let dir = locations::index_dir(args.location.index.as_deref())?;
     super::walk_options_need_folders(&args.paths, &args.walk, "index")?;
+    // As rg with its PATHs: the folders that exist are indexed, the others
+    // reported, and the exit status says something went wrong.
+    let (paths, missing) = existing(&args.paths);
+    if !args.paths.is_empty() && paths.is_empty() {
+        return Err(Reported.into());
+    }
     let interrupt = interrupt::arm()?;
     // The model first: a cerca that cannot make vectors changes nothing.
     let model = match args.semantic {
@@ -62,16 +73,16 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         false => None,
     };
     let index = if args.rebuild {
-        rebuild(&dir, args, &interrupt).map_err(|e| {
+        rebuild(&dir, &paths, args, &interrupt).map_err(|e| {
             about_index(e, &dir, || {
                 format!("cannot rebuild the index at {}", dir.display())
             })
         })?
     } else {
-        super::open_for_folders(&dir, &args.paths)?
+        super::open_for_folders(&dir, &paths)?
     };
     let mut out = io::stdout().lock();
-    if args.paths.is_empty() && index.roots()?.is_empty() {
+    if paths.is_empty() && index.roots()?.is_empty() {
         if args.rebuild {
             writeln!(
                 out,
@@ -98,18 +109,12 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
     if let Some(model) = semantic_model(&index, &dir, args, model, &interrupt)? {
         syncer = syncer.with_embedder(model);
     }
-    let report = sync_recorded(
-        &syncer,
-        &index,
-        &roots(&args.paths, &args.walk),
-        &args.paths,
-        color,
-    )
-    .map_err(|e| {
-        about_index(e, &dir, || {
-            format!("cannot sync the index at {}", dir.display())
-        })
-    })?;
+    let report = sync_recorded(&syncer, &index, &roots(&paths, &args.walk), &paths, color)
+        .map_err(|e| {
+            about_index(e, &dir, || {
+                format!("cannot sync the index at {}", dir.display())
+            })
+        })?;
     if args.json {
         serde_json::to_writer(&mut out, &json_report(&report)?)?;
         writeln!(out)?;
@@ -130,7 +135,29 @@ pub fn run(args: &IndexArgs, color: ColorChoice) -> Result<bool> {
         ));
         return Ok(false);
     }
+    if missing {
+        return Err(Reported.into());
+    }
     Ok(report.failed == 0)
+}
+
+/// The paths of `given` that exist, and whether some did not (each of those
+/// is reported, as `cerca search` reports its PATHs).
+fn existing(given: &[PathBuf]) -> (Vec<PathBuf>, bool) {
+    let mut missing = false;
+    let paths = given
+        .iter()
+        .filter(|path| match path.metadata() {
+            Ok(_) => true,
+            Err(error) => {
+                output::error(&format!("cannot index {}: {error}", path.display()));
+                missing = true;
+                false
+            }
+        })
+        .cloned()
+        .collect();
+    (paths, missing)
 }
 
 /// Syncs `roots` (given on the command line as `given`) with a progress bar,
