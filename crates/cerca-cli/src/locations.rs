@@ -10,9 +10,39 @@ use directories::ProjectDirs;
 /// The variable that names the index when `--index` is not given.
 pub const INDEX_VARIABLE: &str = "CERCA_INDEX";
 
+const NO_HOME: &str = "cannot tell your home directory: set HOME, or give --index DIR";
+
 fn project_dirs() -> Result<ProjectDirs> {
-    ProjectDirs::from("", "", "cerca")
-        .context("cannot tell your home directory: set HOME, or give --index DIR")
+    // Without HOME, the home directory comes from the user database
+    // (getpwuid), whose modules a static C library cannot load: glibc loads
+    // a second libc into the process, which crashed for a user not in
+    // /etc/passwd. The static build (`cargo build-static`) reads HOME only.
+    if cfg!(target_feature = "crt-static") && std::env::var_os("HOME").is_none_or(|h| h.is_empty())
+    {
+        anyhow::bail!(NO_HOME);
+    }
+    ProjectDirs::from("", "", "cerca").context(NO_HOME)
+}
+
+/// `$variable/cerca` if `variable` holds an absolute path (the XDG base
+/// directories, as `directories` reads them on Linux and the BSDs), which
+/// needs no home directory.
+fn xdg_dir(variable: &str) -> Option<PathBuf> {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return None;
+    }
+    std::env::var_os(variable)
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join("cerca"))
+}
+
+/// cerca's data directory: `$XDG_DATA_HOME/cerca`, else `~/.local/share/cerca`.
+fn data_dir() -> Result<PathBuf> {
+    match xdg_dir("XDG_DATA_HOME") {
+        Some(dir) => Ok(dir),
+        None => Ok(project_dirs()?.data_dir().to_path_buf()),
+    }
 }
 
 /// The index to use: `--index`, else `CERCA_INDEX` if set and not empty (an
@@ -27,7 +57,7 @@ pub fn index_dir(given: Option<&Path>) -> Result<PathBuf> {
     let (dir, source) = match (given, from_env) {
         (Some(dir), _) => (dir.to_path_buf(), "--index"),
         (None, Some(dir)) => (dir, INDEX_VARIABLE),
-        (None, None) => return Ok(project_dirs()?.data_dir().join("index")),
+        (None, None) => return Ok(data_dir()?.join("index")),
     };
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!(
@@ -39,9 +69,13 @@ pub fn index_dir(given: Option<&Path>) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The directory of the cached indexes of ad-hoc searches.
+/// The directory of the cached indexes of ad-hoc searches:
+/// `$XDG_CACHE_HOME/cerca`, else `~/.cache/cerca`.
 pub fn cache_root() -> Result<PathBuf> {
-    Ok(project_dirs()?.cache_dir().to_path_buf())
+    match xdg_dir("XDG_CACHE_HOME") {
+        Some(dir) => Ok(dir),
+        None => Ok(project_dirs()?.cache_dir().to_path_buf()),
+    }
 }
 
 /// The cached index for an ad-hoc search of these (canonical) paths.

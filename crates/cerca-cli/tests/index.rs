@@ -5,6 +5,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use common::{assert_private_tree, set_modified, sorted_lines, summary, Sandbox};
@@ -554,4 +555,71 @@ fn a_folder_that_does_not_exist_is_reported_and_the_others_indexed() {
         .stderr_has("cannot index manca")
         .stderr_has("cannot index altro");
     assert!(!sandbox.path("nuovo").exists());
+}
+
+/// A user the system does not know (a container's `-u 12345`), without HOME:
+/// the XDG directories are enough; without them, an error that says what to
+/// do (the static build crashed asking the user database for a home).
+#[test]
+fn a_user_without_home_or_passwd_entry_uses_the_xdg_directories() {
+    let is_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0\n"));
+    let has_setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !(is_root && has_setpriv) {
+        eprintln!("skipped: becoming an unknown user needs root and setpriv (util-linux)");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    docs(&sandbox);
+    // The unknown user must reach the binary and the sandbox.
+    let root = sandbox.home().parent().unwrap().to_path_buf();
+    let binary = root.join("cerca");
+    if fs::hard_link(common::binary(), &binary).is_err() {
+        fs::copy(common::binary(), &binary).unwrap();
+    }
+    for dir in [root.clone(), sandbox.work(), sandbox.path("docs")] {
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    let as_stranger = |env: &[(&str, &Path)], args: &[&str]| {
+        let mut command = std::process::Command::new("setpriv");
+        command
+            .args(["--reuid=12345", "--regid=12345", "--clear-groups", "--"])
+            .arg(&binary)
+            .args(args)
+            .current_dir(sandbox.work())
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().unwrap()
+    };
+    let xdg = [
+        ("XDG_DATA_HOME", sandbox.data()),
+        ("XDG_CACHE_HOME", sandbox.cache()),
+    ];
+    let xdg: Vec<(&str, &Path)> = xdg.iter().map(|(k, v)| (*k, v.as_path())).collect();
+    fs::create_dir_all(sandbox.data()).unwrap();
+    fs::create_dir_all(sandbox.cache()).unwrap();
+    for dir in [sandbox.data(), sandbox.cache()] {
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    let indexed = as_stranger(&xdg, &["index", "docs"]);
+    assert_eq!(indexed.status.code(), Some(0), "{indexed:?}");
+    assert!(sandbox
+        .data()
+        .join("cerca/index/cerca-index.json")
+        .is_file());
+    let ad_hoc = as_stranger(&xdg, &["search", "-l", "canguro", "docs"]);
+    assert_eq!(ad_hoc.status.code(), Some(0), "{ad_hoc:?}");
+    assert!(sandbox.cache().join("cerca").is_dir());
+    let lost = as_stranger(&[], &["status"]);
+    assert_eq!(lost.status.code(), Some(2), "{lost:?}");
+    assert!(String::from_utf8_lossy(&lost.stderr).contains("set HOME, or give --index DIR"));
 }

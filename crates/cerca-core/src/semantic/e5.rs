@@ -88,7 +88,14 @@ impl E5Model {
         if let Some(dir) = std::env::var_os("CERCA_MODEL_DIR").filter(|d| !d.is_empty()) {
             return PathBuf::from(dir);
         }
-        let user = directories::BaseDirs::new().map(|dirs| dirs.data_dir().join("cerca/model"));
+        // Without HOME, the user database (getpwuid) is asked, which a
+        // static C library cannot do safely (see cerca-cli's locations.rs).
+        let home_known = !cfg!(target_feature = "crt-static")
+            || std::env::var_os("HOME").is_some_and(|home| !home.is_empty());
+        let user = home_known
+            .then(directories::BaseDirs::new)
+            .flatten()
+            .map(|dirs| dirs.data_dir().join("cerca/model"));
         match user {
             Some(dir) if dir.join(WEIGHTS_FILE).exists() => dir,
             _ => PathBuf::from(BUILD_MODEL_DIR),
