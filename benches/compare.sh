@@ -73,10 +73,17 @@ command -v hyperfine >/dev/null && have_hyperfine=1
 
 # ---------------------------------------------------------------- build cerca
 say "building cerca and the benches (release)"
-(cd "$root" && cargo build --release -q -p cerca-cli &&
+# The cerca users install: the static build on Linux x86-64 (README, Quick start).
+if [[ $(uname -sm) == "Linux x86_64" ]]; then
+  build=(cargo build-static -q)
+  cerca=$root/target/x86_64-unknown-linux-gnu/release/cerca
+else
+  build=(cargo build --release -q -p cerca-cli)
+  cerca=$root/target/release/cerca
+fi
+(cd "$root" && "${build[@]}" &&
   cargo bench -q -p cerca-core --bench whole_run --bench relevance --no-run >/dev/null 2>&1) ||
   { echo "cargo build failed" >&2; exit 2; }
-cerca=$root/target/release/cerca
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cerca-compare.XXXXXX")
 cleanup() { if [[ -n ${KEEP:-} ]]; then say "kept $T"; else rm -rf "$T"; fi; }
