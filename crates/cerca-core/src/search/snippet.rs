@@ -172,16 +172,24 @@ fn word_prefix(stem: &str) -> &str {
     }
 }
 
-/// Where the chunk of about `bytes` starting at `start` ends: at a space, so
-/// no word is cut.
+/// Where the chunk of about `bytes` starting at `start` ends, so that no word
+/// is cut: at the next space, else between a word and punctuation (a text
+/// with no space, `a,b,c…` or words joined by no-break spaces, was read
+/// whole: 0.6 s for a snippet of 16 MB), else anywhere (a run of letters
+/// that long is no word analysis keeps: see `MAX_WORD_BYTES`).
 fn chunk_end(text: &str, start: usize, bytes: usize) -> usize {
+    /// How far past `bytes` a chunk may go to end between words.
+    const CUT_WITHIN_BYTES: usize = 256;
     let end = floor_char_boundary(text, start + bytes);
     if end >= text.len() {
         return text.len();
     }
-    text[end..]
+    let ahead = &text[end..floor_char_boundary(text, end + CUT_WITHIN_BYTES)];
+    let cut = ahead
         .find(char::is_whitespace)
-        .map_or(text.len(), |i| end + i)
+        .or_else(|| ahead.find(|c: char| !c.is_alphanumeric()))
+        .unwrap_or(ahead.len());
+    end + cut
 }
 
 /// The first window that shows every query word, else the one with the most
@@ -504,6 +512,29 @@ mod tests {
         let shown = snippet.text.matches("giorni").count();
         assert!(shown > 10, "{}", snippet.text);
         assert_eq!(marked(&snippet).len(), shown, "{}", snippet.text);
+    }
+
+    #[test]
+    fn chunks_end_between_words_even_without_spaces() {
+        let text = "casa,mare\u{a0}".repeat(100_000);
+        let end = chunk_end(&text, 0, 2048);
+        assert!((2048..2048 + 256).contains(&end), "{end}");
+        assert!(
+            text[end..].starts_with([',', '\u{a0}']),
+            "{}",
+            &text[end..end + 8]
+        );
+        let letters = "a".repeat(10_000);
+        assert_eq!(chunk_end(&letters, 0, 2048), 2048 + 256);
+        assert_eq!(chunk_end("uno due", 0, 2048), 7);
+        // A snippet of such a text reads only its start.
+        let text = format!(
+            "{}energia,{}",
+            "casa,".repeat(10),
+            "mare,".repeat(3_000_000)
+        );
+        let snippet = highlighter(&["energ"], &[], &[]).snippet(&text);
+        assert_eq!(marked(&snippet), ["energia"]);
     }
 
     #[test]
