@@ -2,9 +2,9 @@
 //!
 //! The text is read word by word ([`WordAnalyzer::word_forms`]); a word
 //! matches a query word through its stem, its form (prefix) or a near
-//! spelling (fuzzy). Stemming is the costly step, and a stem is always a
-//! prefix of its folded word form, so only words that start like a query
-//! stem are stemmed. Reading words is the next one, so only the pieces of
+//! spelling (fuzzy). Stemming is the costly step, and a stem is a prefix of
+//! its folded word form (but for one ending Snowball rewrites: see
+//! `word_prefix`), so only words that start like a query stem are stemmed. Reading words is the next one, so only the pieces of
 //! text that may hold a match are read ([`prefilter`]). The first window of
 //! about [`SNIPPET_CHARS`] characters holding every query word wins (else
 //! the one with the most). Texts are read in growing chunks, and reading
