@@ -37,11 +37,12 @@ fn xdg_dir(variable: &str) -> Option<PathBuf> {
         .map(|dir| dir.join("cerca"))
 }
 
-/// cerca's data directory: `$XDG_DATA_HOME/cerca`, else `~/.local/share/cerca`.
-fn data_dir() -> Result<PathBuf> {
-    match xdg_dir("XDG_DATA_HOME") {
+/// One of cerca's base directories: `$variable/cerca`, else the one `pick`
+/// takes from the home directory (`~/.local/share/cerca`, `~/.cache/cerca`).
+fn base_dir(variable: &str, pick: fn(&ProjectDirs) -> &Path) -> Result<PathBuf> {
+    match xdg_dir(variable) {
         Some(dir) => Ok(dir),
-        None => Ok(project_dirs()?.data_dir().to_path_buf()),
+        None => Ok(pick(&project_dirs()?).to_path_buf()),
     }
 }
 
@@ -57,7 +58,7 @@ pub fn index_dir(given: Option<&Path>) -> Result<PathBuf> {
     let (dir, source) = match (given, from_env) {
         (Some(dir), _) => (dir.to_path_buf(), "--index"),
         (None, Some(dir)) => (dir, INDEX_VARIABLE),
-        (None, None) => return Ok(data_dir()?.join("index")),
+        (None, None) => return Ok(base_dir("XDG_DATA_HOME", ProjectDirs::data_dir)?.join("index")),
     };
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!(
@@ -72,10 +73,7 @@ pub fn index_dir(given: Option<&Path>) -> Result<PathBuf> {
 /// The directory of the cached indexes of ad-hoc searches:
 /// `$XDG_CACHE_HOME/cerca`, else `~/.cache/cerca`.
 pub fn cache_root() -> Result<PathBuf> {
-    match xdg_dir("XDG_CACHE_HOME") {
-        Some(dir) => Ok(dir),
-        None => Ok(project_dirs()?.cache_dir().to_path_buf()),
-    }
+    base_dir("XDG_CACHE_HOME", ProjectDirs::cache_dir)
 }
 
 /// The cached index for an ad-hoc search of these (canonical) paths.
